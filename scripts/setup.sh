@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs whatever relos needs that this Debian 12 machine lacks: Debian
+# packages from scripts/apt-packages.txt, then the npm packages that the
+# build uses (coastline data for the sea-lane network, the web front end).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mapfile -t wanted < <(grep -v '^\s*#' scripts/apt-packages.txt | sed '/^\s*$/d')
+missing=()
+for p in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""
+  [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# npm packages for build-time data (see tools/package.json).
+if [[ -f tools/package.json && ! -d tools/node_modules ]]; then
+  (cd tools && npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error)
+fi

@@ -1,0 +1,11 @@
+#include "cli/commands.h"
+
+namespace relos::cli {
+
+void RegisterAllCommands(CLI::App& app, CliContext& ctx) {
+  CLI::App* plan = app.add_subcommand("plan", "plan missions, exercises and berth schedules");
+  plan->require_subcommand(1);
+  RegisterPlanBerthsCommand(*plan, ctx);
+}
+
+}  // namespace relos::cli

@@ -1,0 +1,17 @@
+// Command groups. Each Register* adds its subcommands to the app (or to a
+// parent subcommand) and sets ctx.action when chosen.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "cli/cli_context.h"
+
+namespace relos::cli {
+
+// Every group below, in the order `relos --help` lists them.
+void RegisterAllCommands(CLI::App& app, CliContext& ctx);
+
+// `relos plan berths` (src/cli/plan_berths_command.cc).
+void RegisterPlanBerthsCommand(CLI::App& plan, CliContext& ctx);
+
+}  // namespace relos::cli
