@@ -3,6 +3,7 @@
 namespace relos::cli {
 
 void RegisterAllCommands(CLI::App& app, CliContext& ctx) {
+  RegisterRouteCommand(app, ctx);
   CLI::App* plan = app.add_subcommand("plan", "plan missions, exercises and berth schedules");
   plan->require_subcommand(1);
   RegisterPlanBerthsCommand(*plan, ctx);

@@ -14,4 +14,7 @@ void RegisterAllCommands(CLI::App& app, CliContext& ctx);
 // `relos plan berths` (src/cli/plan_berths_command.cc).
 void RegisterPlanBerthsCommand(CLI::App& plan, CliContext& ctx);
 
+// `relos route` and `relos sealanes ...` (src/cli/route_command.cc).
+void RegisterRouteCommand(CLI::App& app, CliContext& ctx);
+
 }  // namespace relos::cli
