@@ -1,0 +1,18 @@
+// Full verification of a store: the hash chain (chain.h) and then every
+// stored object against the payload of the last event about it. An UPDATE
+// or DELETE made behind relos's back, on an event or on an order or registry
+// row, is reported with the event or object it touched.
+#pragma once
+
+#include "relos/audit/chain.h"
+#include "relos/storage/store.h"
+
+namespace relos::audit {
+
+// As VerifyChain, then: every order, party, agreement, catalogue item,
+// facility, unit and the fuel table must equal (canonical JSON) the payload
+// of the latest event whose subject names it; an object with no event, or a
+// subject whose object is gone, is a problem too.
+Result<VerifyReport> VerifyStore(storage::Transaction& txn);
+
+}  // namespace relos::audit

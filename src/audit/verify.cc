@@ -1,0 +1,90 @@
+#include "relos/audit/verify.h"
+
+#include <map>
+
+#include "relos/codec/codec.h"
+
+namespace relos::audit {
+namespace {
+
+struct Latest {
+  int64_t seq;
+  std::string payload;
+};
+
+}  // namespace
+
+Result<VerifyReport> VerifyStore(storage::Transaction& txn) {
+  ASSIGN_OR_RETURN(VerifyReport report, VerifyChain(txn));
+  if (!report.ok()) return report;
+
+  // The last word of the chain on each subject.
+  std::map<std::string, Latest> latest;
+  int64_t after = 0;
+  for (;;) {
+    ASSIGN_OR_RETURN(std::vector<Event> batch, txn.ListEvents(after, 4096));
+    for (auto& e : batch) {
+      latest[e.subject] = {e.seq, std::move(e.payload)};
+      after = e.seq;
+    }
+    if (batch.size() < 4096) break;
+  }
+
+  // What the store holds now, in the same canonical form.
+  std::map<std::string, std::string> current;
+  ASSIGN_OR_RETURN(auto parties, txn.ListParties());
+  for (const auto& p : parties) current["party/" + p.code] = codec::Canonical(codec::ToJson(p));
+  ASSIGN_OR_RETURN(auto agreements, txn.ListAgreements());
+  for (const auto& a : agreements) current["agreement/" + a.code] = codec::Canonical(codec::ToJson(a));
+  ASSIGN_OR_RETURN(auto items, txn.ListCatalogItems());
+  for (const auto& i : items) current["item/" + i.code] = codec::Canonical(codec::ToJson(i));
+  ASSIGN_OR_RETURN(auto facilities, txn.ListFacilities());
+  for (const auto& f : facilities) current["facility/" + f.code] = codec::Canonical(codec::ToJson(f));
+  ASSIGN_OR_RETURN(auto units, txn.ListUnits());
+  for (const auto& u : units) current["unit/" + u.code] = codec::Canonical(codec::ToJson(u));
+  ASSIGN_OR_RETURN(auto fuel, txn.ListFuelCompatibility());
+  if (!fuel.empty()) {
+    codec::Json table = codec::Json::array();
+    for (const auto& row : fuel) table.push_back(codec::ToJson(row));
+    current["fuel-compatibility"] = codec::Canonical(table);
+  }
+  storage::OrderFilter all;
+  all.limit = 1000;
+  for (;;) {
+    ASSIGN_OR_RETURN(auto orders, txn.ListOrders(all));
+    for (const auto& o : orders) current["order/" + o.number] = codec::Canonical(codec::ToJson(o));
+    if (orders.size() < static_cast<size_t>(all.limit)) break;
+    all.after_id = orders.back().id;
+  }
+
+  for (const auto& [subject, state] : current) {
+    ++report.objects_checked;
+    auto it = latest.find(subject);
+    if (it == latest.end()) {
+      report.problem = subject + " exists in the store but no event records it (inserted outside relos)";
+      return report;
+    }
+    if (it->second.payload != state) {
+      report.broken_seq = it->second.seq;
+      report.problem = subject + " differs from what event " + std::to_string(it->second.seq) +
+                       " recorded (changed outside relos)";
+      return report;
+    }
+  }
+  for (const auto& [subject, last] : latest) {
+    if (current.count(subject)) continue;
+    const bool is_object = subject.rfind("order/", 0) == 0 || subject.rfind("party/", 0) == 0 ||
+                           subject.rfind("agreement/", 0) == 0 || subject.rfind("item/", 0) == 0 ||
+                           subject.rfind("facility/", 0) == 0 || subject.rfind("unit/", 0) == 0 ||
+                           subject == "fuel-compatibility";
+    if (is_object) {
+      report.broken_seq = last.seq;
+      report.problem = subject + " recorded by event " + std::to_string(last.seq) +
+                       " is missing from the store (deleted outside relos)";
+      return report;
+    }
+  }
+  return report;
+}
+
+}  // namespace relos::audit
