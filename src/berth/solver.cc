@@ -1,0 +1,155 @@
+#include "relos/berth/solver.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "relos/berth/heuristic.h"
+#include "relos/berth/time_indexed_mip.h"
+
+namespace relos::berth {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Above this many columns (after pruning with the incumbent) the LP alone
+// takes tens of seconds on one core, so auto mode leaves such instances to
+// the heuristic.
+constexpr int64_t kAutoMaxColumns = 400'000;
+
+double SecondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+bool SomeShipFitsNowhere(const Instance& in) {
+  for (int i = 0; i < in.num_ships(); ++i) {
+    bool fits = false;
+    for (int b = 0; b < in.num_berths(); ++b) fits = fits || in.Fits(i, b);
+    if (!fits) return true;
+  }
+  return false;
+}
+
+Status Infeasible(const std::string& why) { return FailedPrecondition(why, "berth.infeasible"); }
+
+// Keeps the best schedule seen and the best bound proved, whichever method
+// produced them.
+struct Best {
+  std::optional<Schedule> schedule;
+  int64_t objective = 0;
+  int64_t lower_bound = 0;
+  bool proven_optimal = false;
+  std::string method;
+
+  void Offer(const Schedule& s, int64_t objective_value, const std::string& by) {
+    if (!schedule || objective_value < objective) {
+      schedule = s;
+      objective = objective_value;
+      method = by;
+    }
+  }
+};
+
+// Runs the exact model with the current best as incumbent and folds its
+// outcome into `best`. Returns FailedPrecondition if it proved infeasibility.
+Status RunExact(const Instance& in, double seconds, int64_t max_columns, Best* best) {
+  MipOptions mip;
+  mip.time_limit_seconds = seconds;
+  mip.incumbent = best->schedule;
+  mip.max_columns = max_columns;
+  ASSIGN_OR_RETURN(MipOutcome outcome, SolveTimeIndexedMip(in, mip));
+  if (outcome.proven_infeasible) return Infeasible("no schedule meets every time window (proved by the exact model)");
+  if (outcome.schedule) best->Offer(*outcome.schedule, outcome.objective, "exact");
+  best->lower_bound = std::max(best->lower_bound, outcome.lower_bound);
+  if (outcome.proven_optimal) {
+    best->proven_optimal = true;
+    best->lower_bound = best->objective;
+  }
+  return OkStatus();
+}
+
+Status RunHeuristic(const Instance& in, double seconds, uint64_t seed, Best* best) {
+  HeuristicOptions h;
+  h.time_limit_seconds = seconds;
+  h.seed = seed;
+  h.start = best->schedule;
+  Result<HeuristicResult> r = RunIteratedLocalSearch(in, h);
+  if (!r.ok()) {
+    // Finding nothing is not an error here: another method may still.
+    if (r.status().code() == StatusCode::kResourceExhausted) return OkStatus();
+    return r.status();
+  }
+  best->Offer(r->schedule, r->objective, "heuristic");
+  return OkStatus();
+}
+
+}  // namespace
+
+Result<Method> ParseMethod(const std::string& name) {
+  if (name == "auto") return Method::kAuto;
+  if (name == "exact") return Method::kExact;
+  if (name == "heuristic") return Method::kHeuristic;
+  return InvalidArgument("unknown method '" + name + "' (expected auto, exact or heuristic)", "berth.method");
+}
+
+Result<SolveResult> SolveBerthAllocation(const Instance& in, const SolveOptions& options) {
+  const auto started = Clock::now();
+  RETURN_IF_ERROR(ValidateInstance(in));
+  if (!(options.time_limit_seconds > 0)) return InvalidArgument("the time limit must be positive", "berth.instance");
+  if (SomeShipFitsNowhere(in)) return Infeasible("a ship fits no berth it may use within its time window");
+
+  const double limit = options.time_limit_seconds;
+  auto left = [&] { return std::max(0.0, limit - SecondsSince(started)); };
+  Best best;
+  best.lower_bound = TrivialLowerBound(in);
+
+  switch (options.method) {
+    case Method::kHeuristic:
+      RETURN_IF_ERROR(RunHeuristic(in, limit, options.seed, &best));
+      break;
+    case Method::kExact: {
+      // A greedy start (no improvement steps) gives CBC a cutoff for free.
+      HeuristicOptions greedy;
+      greedy.time_limit_seconds = 0;
+      greedy.seed = options.seed;
+      Result<HeuristicResult> g = RunIteratedLocalSearch(in, greedy);
+      if (g.ok()) best.Offer(g->schedule, g->objective, "greedy");
+      RETURN_IF_ERROR(RunExact(in, left(), MipOptions().max_columns, &best));
+      break;
+    }
+    case Method::kAuto: {
+      // A short heuristic run usually finds the optimum or close to it on
+      // instances the exact model can handle, which makes its pruning bite.
+      const double warmup = std::min(0.25 * limit, 0.5 + 0.01 * in.num_ships());
+      RETURN_IF_ERROR(RunHeuristic(in, warmup, options.seed, &best));
+      if (left() > 0.1 && !best.proven_optimal) {
+        RETURN_IF_ERROR(RunExact(in, left(), kAutoMaxColumns, &best));
+      }
+      if (left() > 0.1 && !best.proven_optimal && best.schedule) {
+        RETURN_IF_ERROR(RunHeuristic(in, left(), options.seed + 1, &best));
+      }
+      if (!best.schedule && left() > 0.1) {
+        // The heuristic met no feasible schedule; the full model may still
+        // find one or prove there is none.
+        RETURN_IF_ERROR(RunExact(in, left(), MipOptions().max_columns, &best));
+      }
+      break;
+    }
+  }
+  if (!best.schedule) {
+    return ResourceExhausted("no feasible schedule found within " + std::to_string(limit) + " s",
+                             "berth.no_schedule_in_time");
+  }
+  if (Status valid = ValidateSchedule(in, *best.schedule); !valid.ok()) {
+    return Internal("the " + best.method + " method produced an invalid schedule: " + valid.message(),
+                    "berth.invalid_schedule");
+  }
+  SolveResult result;
+  result.schedule = *best.schedule;
+  result.objective = WeightedServiceTime(in, result.schedule);
+  result.lower_bound = std::min(best.lower_bound, result.objective);
+  result.proven_optimal = best.proven_optimal || result.lower_bound >= result.objective;
+  result.method = best.method;
+  result.seconds = SecondsSince(started);
+  return result;
+}
+
+}  // namespace relos::berth

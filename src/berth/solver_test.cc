@@ -1,0 +1,305 @@
+#include "relos/berth/solver.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <functional>
+#include <limits>
+#include <numeric>
+
+#include "relos/berth/generator.h"
+#include "relos/berth/heuristic.h"
+#include "relos/berth/time_indexed_mip.h"
+
+namespace relos::berth {
+namespace {
+
+constexpr int64_t kNone = std::numeric_limits<int64_t>::max();
+
+// Exhaustive enumeration, written apart from the solvers: every assignment
+// of ships to usable berths and every order at each berth, each ship starting
+// as early as its order allows. Returns kNone if nothing is feasible.
+int64_t BruteForceOptimum(const Instance& in) {
+  const int n = in.num_ships();
+  const int m = in.num_berths();
+  std::vector<int> berth_of(n, 0);
+  int64_t best = kNone;
+  // Cost of one berth over all orders of its ships; kNone if none fits.
+  auto best_order = [&](int b, std::vector<int> ships) {
+    std::sort(ships.begin(), ships.end());
+    int64_t best_here = kNone;
+    do {
+      int64_t t = in.berth_open[b];
+      int64_t cost = 0;
+      bool ok = true;
+      for (int i : ships) {
+        t = std::max(t, in.arrival[i]) + in.handling[i][b];
+        if (t > in.berth_close[b] || t > in.latest_departure[i]) {
+          ok = false;
+          break;
+        }
+        cost += in.weight[i] * (t - in.arrival[i]);
+      }
+      if (ok) best_here = std::min(best_here, cost);
+    } while (std::next_permutation(ships.begin(), ships.end()));
+    return best_here;
+  };
+  std::function<void(int)> assign = [&](int i) {
+    if (i == n) {
+      int64_t total = 0;
+      for (int b = 0; b < m; ++b) {
+        std::vector<int> ships;
+        for (int k = 0; k < n; ++k) {
+          if (berth_of[k] == b) ships.push_back(k);
+        }
+        const int64_t c = best_order(b, ships);
+        if (c == kNone) return;
+        total += c;
+      }
+      best = std::min(best, total);
+      return;
+    }
+    for (int b = 0; b < m; ++b) {
+      if (!in.CanUse(i, b)) continue;
+      berth_of[i] = b;
+      assign(i + 1);
+    }
+  };
+  assign(0);
+  return best;
+}
+
+Instance Tiny(uint64_t seed, int ships, int berths, bool weighted, double load) {
+  GeneratorParams p;
+  p.ships = ships;
+  p.berths = berths;
+  p.seed = seed;
+  p.weighted = weighted;
+  p.load = load;
+  p.min_handling = 3;
+  p.max_handling = 12;
+  Instance in = GenerateInstance(p);
+  // Tighten some deadlines so that they, not only waiting, shape the optimum;
+  // the generator's own slack keeps most instances feasible.
+  for (int i = 0; i < ships; i += 2) {
+    in.latest_departure[i] = std::min(in.latest_departure[i], in.arrival[i] + 2 * p.max_handling);
+  }
+  return in;
+}
+
+Instance Generated(int ships, int berths, uint64_t seed, double load) {
+  GeneratorParams p;
+  p.ships = ships;
+  p.berths = berths;
+  p.seed = seed;
+  p.load = load;
+  return GenerateInstance(p);
+}
+
+struct TinyCase {
+  uint64_t seed;
+  int ships;
+  int berths;
+  bool weighted;
+  double load;
+};
+
+class BruteForceTest : public ::testing::TestWithParam<TinyCase> {};
+
+TEST_P(BruteForceTest, ExactAndAutoReachTheEnumeratedOptimum) {
+  const TinyCase c = GetParam();
+  const Instance in = Tiny(c.seed, c.ships, c.berths, c.weighted, c.load);
+  const int64_t optimum = BruteForceOptimum(in);
+
+  for (Method method : {Method::kExact, Method::kAuto}) {
+    SolveOptions options;
+    options.method = method;
+    options.time_limit_seconds = 20;
+    Result<SolveResult> r = SolveBerthAllocation(in, options);
+    if (optimum == kNone) {
+      ASSERT_FALSE(r.ok());
+      EXPECT_EQ(r.status().code(), StatusCode::kFailedPrecondition) << r.status();
+      EXPECT_EQ(r.status().reason(), "berth.infeasible");
+      continue;
+    }
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_TRUE(ValidateSchedule(in, r->schedule).ok());
+    EXPECT_EQ(r->objective, optimum);
+    EXPECT_EQ(r->objective, WeightedServiceTime(in, r->schedule));
+    EXPECT_TRUE(r->proven_optimal);
+    EXPECT_EQ(r->lower_bound, optimum);
+  }
+
+  // CBC alone on the unpruned model, as the benchmark baseline runs it.
+  MipOptions plain;
+  plain.time_limit_seconds = 20;
+  plain.reduced_cost_fixing = false;
+  Result<MipOutcome> mip = SolveTimeIndexedMip(in, plain);
+  ASSERT_TRUE(mip.ok()) << mip.status();
+  if (optimum == kNone) {
+    EXPECT_TRUE(mip->proven_infeasible);
+  } else {
+    ASSERT_TRUE(mip->schedule.has_value());
+    EXPECT_EQ(mip->objective, optimum);
+    EXPECT_TRUE(mip->proven_optimal);
+  }
+
+  // The heuristic never beats the optimum and only returns valid schedules.
+  HeuristicOptions h;
+  h.max_iterations = 200;
+  h.seed = c.seed;
+  Result<HeuristicResult> hr = RunIteratedLocalSearch(in, h);
+  if (hr.ok()) {
+    ASSERT_NE(optimum, kNone);
+    EXPECT_TRUE(ValidateSchedule(in, hr->schedule).ok());
+    EXPECT_GE(hr->objective, optimum);
+  } else {
+    EXPECT_EQ(hr.status().code(), StatusCode::kResourceExhausted);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Tiny, BruteForceTest,
+                         ::testing::Values(TinyCase{1, 5, 2, false, 1.0}, TinyCase{2, 6, 2, true, 1.5},
+                                           TinyCase{3, 6, 3, false, 2.0}, TinyCase{4, 7, 2, true, 1.2},
+                                           TinyCase{5, 6, 3, true, 3.0}, TinyCase{6, 7, 3, false, 1.8},
+                                           TinyCase{7, 5, 1, true, 1.0}, TinyCase{8, 6, 2, false, 4.0}));
+
+TEST(BruteForceSelfTest, KnowsATwoShipAnswer) {
+  // One berth, two ships arriving together: the shorter one goes first.
+  Instance in;
+  in.arrival = {0, 0};
+  in.berth_open = {0};
+  in.berth_close = {100};
+  in.handling = {{10}, {3}};
+  in.latest_departure = {100, 100};
+  in.weight = {1, 1};
+  EXPECT_EQ(BruteForceOptimum(in), 3 + 13);
+}
+
+TEST(HeuristicTest, SameSeedSameSchedule) {
+  const Instance in = Generated(40, 5, 11, 1.4);
+  HeuristicOptions h;
+  h.time_limit_seconds = 60;
+  h.max_iterations = 30;
+  h.seed = 5;
+  Result<HeuristicResult> a = RunIteratedLocalSearch(in, h);
+  Result<HeuristicResult> b = RunIteratedLocalSearch(in, h);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->schedule, b->schedule);
+  EXPECT_EQ(a->objective, WeightedServiceTime(in, a->schedule));
+}
+
+TEST(HeuristicTest, ImprovesOnItsGreedyStart) {
+  const Instance in = Generated(60, 6, 3, 1.5);
+  HeuristicOptions greedy;
+  greedy.time_limit_seconds = 0;
+  HeuristicOptions search;
+  search.time_limit_seconds = 60;
+  search.max_iterations = 300;
+  Result<HeuristicResult> g = RunIteratedLocalSearch(in, greedy);
+  Result<HeuristicResult> s = RunIteratedLocalSearch(in, search);
+  ASSERT_TRUE(g.ok() && s.ok());
+  EXPECT_LT(s->objective, g->objective);
+  EXPECT_TRUE(ValidateSchedule(in, s->schedule).ok());
+}
+
+TEST(SolveTest, ProvesOptimalityOnAThirtyShipInstance) {
+  const Instance in = Generated(30, 4, 21, 1.0);
+  SolveOptions options;
+  options.time_limit_seconds = 30;
+  Result<SolveResult> r = SolveBerthAllocation(in, options);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(r->proven_optimal);
+  EXPECT_EQ(r->lower_bound, r->objective);
+  EXPECT_GE(r->objective, TrivialLowerBound(in));
+  EXPECT_TRUE(ValidateSchedule(in, r->schedule).ok());
+}
+
+// One berth, two ships that both must finish by time 10 and each take 10.
+Instance TwoShipsOneSlot() {
+  Instance in;
+  in.arrival = {0, 0};
+  in.berth_open = {0};
+  in.berth_close = {100};
+  in.handling = {{10}, {10}};
+  in.latest_departure = {10, 10};
+  in.weight = {1, 1};
+  return in;
+}
+
+TEST(SolveTest, ProvedInfeasibleIsFailedPrecondition) {
+  for (Method method : {Method::kAuto, Method::kExact}) {
+    SolveOptions options;
+    options.method = method;
+    options.time_limit_seconds = 10;
+    Result<SolveResult> r = SolveBerthAllocation(TwoShipsOneSlot(), options);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), StatusCode::kFailedPrecondition);
+    EXPECT_EQ(r.status().reason(), "berth.infeasible");
+  }
+}
+
+TEST(SolveTest, HeuristicAloneCannotProveInfeasibility) {
+  SolveOptions options;
+  options.method = Method::kHeuristic;
+  options.time_limit_seconds = 0.2;
+  Result<SolveResult> r = SolveBerthAllocation(TwoShipsOneSlot(), options);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(r.status().reason(), "berth.no_schedule_in_time");
+}
+
+TEST(SolveTest, ShipThatFitsNowhereIsInfeasible) {
+  Instance in = TwoShipsOneSlot();
+  in.latest_departure = {100, 5};
+  SolveOptions options;
+  options.method = Method::kHeuristic;
+  Result<SolveResult> r = SolveBerthAllocation(in, options);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(r.status().message().find("fits no berth"), std::string::npos);
+}
+
+TEST(SolveTest, RefusesBadInputs) {
+  SolveOptions options;
+  options.time_limit_seconds = 0;
+  EXPECT_EQ(SolveBerthAllocation(TwoShipsOneSlot(), options).status().code(), StatusCode::kInvalidArgument);
+  Instance broken = TwoShipsOneSlot();
+  broken.weight.clear();
+  EXPECT_EQ(SolveBerthAllocation(broken, SolveOptions()).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseMethod("fastest").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(*ParseMethod("exact"), Method::kExact);
+}
+
+TEST(MipTest, IncumbentThatIsOptimalIsProvedSo) {
+  const Instance in = Tiny(9, 6, 2, true, 1.5);
+  const int64_t optimum = BruteForceOptimum(in);
+  ASSERT_NE(optimum, kNone);
+  SolveOptions options;
+  options.method = Method::kExact;
+  Result<SolveResult> first = SolveBerthAllocation(in, options);
+  ASSERT_TRUE(first.ok()) << first.status();
+  MipOptions mip;
+  mip.incumbent = first->schedule;
+  Result<MipOutcome> again = SolveTimeIndexedMip(in, mip);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->proven_optimal);
+  EXPECT_EQ(again->objective, optimum);
+  EXPECT_EQ(again->lower_bound, optimum);
+  EXPECT_EQ(*again->schedule, first->schedule);
+}
+
+TEST(MipTest, TooLargeModelIsReportedNotBuilt) {
+  GeneratorParams p;
+  p.ships = 30;
+  p.berths = 4;
+  MipOptions mip;
+  mip.max_columns = 10;
+  Result<MipOutcome> r = SolveTimeIndexedMip(GenerateInstance(p), mip);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->too_large);
+  EXPECT_FALSE(r->schedule.has_value());
+}
+
+}  // namespace
+}  // namespace relos::berth

@@ -1,0 +1,378 @@
+#include "relos/berth/time_indexed_mip.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+// COIN-OR headers are not warning-clean under our flags.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wall"
+#pragma GCC diagnostic ignored "-Wextra"
+#pragma GCC diagnostic ignored "-Wpedantic"
+#pragma GCC diagnostic ignored "-Wdeprecated-copy"
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include <CbcModel.hpp>
+#include <CbcSolver.hpp>
+#include <CoinMessageHandler.hpp>
+#include <OsiClpSolverInterface.hpp>
+#pragma GCC diagnostic pop
+
+namespace relos::berth {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Cells of the berth-time grid beyond which the model is refused: a window of
+// a billion time units would otherwise allocate before any column check.
+constexpr int64_t kMaxGridCells = 50'000'000;
+constexpr double kEps = 1e-6;
+
+struct Column {
+  int ship;
+  int berth;
+  int64_t start;
+  double cost;
+};
+
+// The model's columns and rows, independent of any solver object.
+struct Model {
+  std::vector<Column> columns;
+  int rows = 0;  // ships first, then berth-time capacity rows
+  // For column c: the rows it covers, in [row_begin[c], row_begin[c+1]).
+  std::vector<CoinBigIndex> row_begin;
+  std::vector<int> row_index;
+};
+
+double SecondsLeft(Clock::time_point deadline) {
+  return std::chrono::duration<double>(deadline - Clock::now()).count();
+}
+
+// Per ship, the cost of its cheapest column: serving it at once on its
+// fastest fitting berth. Their sum is a lower bound.
+std::vector<int64_t> CheapestService(const Instance& in) {
+  std::vector<int64_t> best(in.num_ships(), 0);
+  for (int i = 0; i < in.num_ships(); ++i) {
+    int64_t v = std::numeric_limits<int64_t>::max();
+    for (int b = 0; b < in.num_berths(); ++b) {
+      if (in.Fits(i, b)) v = std::min(v, in.weight[i] * (in.EarliestStart(i, b) + in.handling[i][b] - in.arrival[i]));
+    }
+    best[i] = v == std::numeric_limits<int64_t>::max() ? 0 : v;
+  }
+  return best;
+}
+
+// Latest start of (i, b) worth a column: beyond it the ship alone would push
+// the total above `budget_i`, the cost left for it once every other ship is
+// served as cheaply as possible.
+int64_t LastUsefulStart(const Instance& in, int i, int b, const std::optional<int64_t>& budget_i) {
+  int64_t last = in.LatestStart(i, b);
+  if (budget_i) {
+    // cost = w * (t + h - a) <= budget  <=>  t <= a - h + budget / w
+    last = std::min(last, in.arrival[i] - in.handling[i][b] + *budget_i / in.weight[i]);
+  }
+  return last;
+}
+
+// Builds the time-indexed model, without columns that cannot beat
+// `upper_bound` when one is given. Returns false (model untouched) if it
+// would exceed the column limit.
+bool BuildModel(const Instance& in, const std::optional<int64_t>& upper_bound, int64_t max_columns, Model* model) {
+  const int n = in.num_ships();
+  const int m = in.num_berths();
+  const std::vector<int64_t> cheapest = CheapestService(in);
+  int64_t cheapest_total = 0;
+  for (int64_t c : cheapest) cheapest_total += c;
+
+  std::vector<std::optional<int64_t>> budget(n);
+  if (upper_bound) {
+    for (int i = 0; i < n; ++i) budget[i] = *upper_bound - (cheapest_total - cheapest[i]);
+  }
+  int64_t count = 0;
+  for (int i = 0; i < n; ++i) {
+    for (int b = 0; b < m; ++b) {
+      if (!in.Fits(i, b)) continue;
+      const int64_t last = LastUsefulStart(in, i, b, budget[i]);
+      if (last >= in.EarliestStart(i, b)) count += last - in.EarliestStart(i, b) + 1;
+    }
+  }
+  if (count > max_columns) return false;
+
+  // Berth-time rows are needed only where two different ships could be at
+  // the berth at once; elsewhere the ship rows already allow one column.
+  std::vector<int64_t> grid_begin(m, std::numeric_limits<int64_t>::max());
+  std::vector<int64_t> grid_end(m, std::numeric_limits<int64_t>::min());
+  for (int i = 0; i < n; ++i) {
+    for (int b = 0; b < m; ++b) {
+      if (!in.Fits(i, b)) continue;
+      const int64_t last = LastUsefulStart(in, i, b, budget[i]);
+      if (last < in.EarliestStart(i, b)) continue;
+      grid_begin[b] = std::min(grid_begin[b], in.EarliestStart(i, b));
+      grid_end[b] = std::max(grid_end[b], last + in.handling[i][b]);
+    }
+  }
+  int64_t cells = 0;
+  for (int b = 0; b < m; ++b) cells += std::max<int64_t>(0, grid_end[b] - grid_begin[b]);
+  if (cells > kMaxGridCells) return false;
+
+  std::vector<std::vector<int>> cover(m);  // ships covering each cell, then row ids
+  for (int b = 0; b < m; ++b) cover[b].assign(std::max<int64_t>(0, grid_end[b] - grid_begin[b]) + 1, 0);
+  for (int i = 0; i < n; ++i) {
+    for (int b = 0; b < m; ++b) {
+      if (!in.Fits(i, b)) continue;
+      const int64_t last = LastUsefulStart(in, i, b, budget[i]);
+      if (last < in.EarliestStart(i, b)) continue;
+      cover[b][in.EarliestStart(i, b) - grid_begin[b]] += 1;
+      cover[b][last + in.handling[i][b] - grid_begin[b]] -= 1;
+    }
+  }
+  int rows = n;
+  for (int b = 0; b < m; ++b) {
+    int running = 0;
+    for (auto& cell : cover[b]) {
+      running += cell;
+      cell = running >= 2 ? rows++ : -1;
+    }
+  }
+  model->rows = rows;
+  model->columns.clear();
+  model->columns.reserve(count);
+  model->row_begin.assign(1, 0);
+  model->row_index.clear();
+  for (int i = 0; i < n; ++i) {
+    for (int b = 0; b < m; ++b) {
+      if (!in.Fits(i, b)) continue;
+      const int64_t h = in.handling[i][b];
+      const int64_t last = LastUsefulStart(in, i, b, budget[i]);
+      for (int64_t t = in.EarliestStart(i, b); t <= last; ++t) {
+        const double cost = static_cast<double>(in.weight[i] * (t + h - in.arrival[i]));
+        model->columns.push_back({i, b, t, cost});
+        model->row_index.push_back(i);
+        for (int64_t u = t; u < t + h; ++u) {
+          const int row = cover[b][u - grid_begin[b]];
+          if (row >= 0) model->row_index.push_back(row);
+        }
+        model->row_begin.push_back(static_cast<CoinBigIndex>(model->row_index.size()));
+      }
+    }
+  }
+  return true;
+}
+
+// The same model with only the columns whose flag is set.
+Model Restrict(const Model& full, const std::vector<char>& keep) {
+  Model out;
+  out.rows = full.rows;
+  out.row_begin.assign(1, 0);
+  for (size_t c = 0; c < full.columns.size(); ++c) {
+    if (!keep[c]) continue;
+    out.columns.push_back(full.columns[c]);
+    out.row_index.insert(out.row_index.end(), full.row_index.begin() + full.row_begin[c],
+                         full.row_index.begin() + full.row_begin[c + 1]);
+    out.row_begin.push_back(static_cast<CoinBigIndex>(out.row_index.size()));
+  }
+  return out;
+}
+
+void LoadInto(const Model& model, int num_ships, bool integer, OsiClpSolverInterface* solver) {
+  const int cols = static_cast<int>(model.columns.size());
+  std::vector<double> ones(model.row_index.size(), 1.0);
+  std::vector<double> lower(cols, 0.0);
+  // Without an explicit upper bound every LP reduced cost is non-negative,
+  // which the reduced-cost pruning relies on; the ship rows bound x by 1.
+  std::vector<double> upper(cols, integer ? 1.0 : solver->getInfinity());
+  std::vector<double> cost(cols);
+  for (int c = 0; c < cols; ++c) cost[c] = model.columns[c].cost;
+  std::vector<double> row_lower(model.rows, -solver->getInfinity());
+  std::vector<double> row_upper(model.rows, 1.0);
+  for (int i = 0; i < num_ships; ++i) row_lower[i] = 1.0;
+  solver->loadProblem(cols, model.rows, model.row_begin.data(), model.row_index.data(), ones.data(), lower.data(),
+                      upper.data(), cost.data(), row_lower.data(), row_upper.data());
+  if (integer) {
+    for (int c = 0; c < cols; ++c) solver->setInteger(c);
+  }
+}
+
+void Silence(OsiClpSolverInterface* solver) {
+  solver->messageHandler()->setLogLevel(0);
+  solver->getModelPtr()->messageHandler()->setLogLevel(0);
+  solver->setHintParam(OsiDoReducePrint, true, OsiHintTry);
+}
+
+int NoCallback(CbcModel* /*model*/, int /*where*/) { return 0; }
+
+Result<Schedule> Decode(const Instance& in, const Model& model, const double* x) {
+  Schedule s;
+  s.ships.assign(in.num_ships(), {});
+  std::vector<int> taken(in.num_ships(), 0);
+  for (size_t c = 0; c < model.columns.size(); ++c) {
+    if (x[c] < 0.5) continue;
+    const Column& col = model.columns[c];
+    s.ships[col.ship] = {col.berth, col.start};
+    ++taken[col.ship];
+  }
+  for (int i = 0; i < in.num_ships(); ++i) {
+    if (taken[i] != 1) {
+      return Internal("CBC's solution serves ship " + std::to_string(i + 1) + " " + std::to_string(taken[i]) +
+                          " times",
+                      "berth.invalid_schedule");
+    }
+  }
+  if (Status valid = ValidateSchedule(in, s); !valid.ok()) {
+    return Internal("CBC's solution fails validation: " + valid.message(), "berth.invalid_schedule");
+  }
+  return s;
+}
+
+struct CbcOutcome {
+  std::optional<Schedule> schedule;
+  bool search_finished = false;
+  double best_possible = -std::numeric_limits<double>::infinity();
+};
+
+// Runs CBC's full default strategy (preprocessing, cuts, heuristics) on the
+// model, as the cbc command line would, accepting only schedules that cost at
+// most `cutoff` when given.
+Result<CbcOutcome> RunCbc(const Instance& in, const Model& model, std::optional<double> cutoff, double seconds) {
+  OsiClpSolverInterface solver;
+  LoadInto(model, in.num_ships(), /*integer=*/true, &solver);
+  Silence(&solver);
+  CbcModel cbc(solver);
+  cbc.messageHandler()->setLogLevel(0);
+  CbcSolverUsefulData data;
+  CbcMain0(cbc, data);
+  data.noPrinting_ = true;
+  data.useSignalHandler_ = false;
+  const std::string sec = std::to_string(std::max(0.5, seconds));
+  std::vector<std::string> args = {"relos", "-log", "0", "-slog", "0", "-timeMode", "elapsed", "-sec", sec};
+  if (cutoff) {
+    args.push_back("-cutoff");
+    args.push_back(std::to_string(*cutoff));
+  }
+  args.push_back("-solve");
+  args.push_back("-quit");
+  std::vector<const char*> argv;
+  for (const auto& a : args) argv.push_back(a.c_str());
+  CbcMain1(static_cast<int>(argv.size()), argv.data(), cbc, NoCallback, data);
+
+  CbcOutcome out;
+  out.search_finished = cbc.status() == 0 && !cbc.isSecondsLimitReached();
+  out.best_possible = cbc.getBestPossibleObjValue();
+  const double* x = cbc.bestSolution();
+  if (x != nullptr && cbc.getSolverObjValue() < 1e40) {
+    ASSIGN_OR_RETURN(Schedule s, Decode(in, model, x));
+    // With a cutoff CBC may still report a solution at or above it (found
+    // before the cutoff applied); only a strictly better one is news.
+    if (!cutoff || static_cast<double>(WeightedServiceTime(in, s)) <= *cutoff) out.schedule = std::move(s);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<MipOutcome> SolveTimeIndexedMip(const Instance& in, const MipOptions& options) {
+  const auto deadline = Clock::now() + std::chrono::microseconds(static_cast<int64_t>(
+                                           std::max(0.0, options.time_limit_seconds) * 1e6));
+  MipOutcome out;
+  std::optional<int64_t> upper_bound;
+  if (options.incumbent) {
+    out.schedule = options.incumbent;
+    out.objective = WeightedServiceTime(in, *options.incumbent);
+    upper_bound = out.objective;
+  }
+  const int64_t trivial = TrivialLowerBound(in);
+  out.lower_bound = trivial;
+  for (int i = 0; i < in.num_ships(); ++i) {
+    bool fits = false;
+    for (int b = 0; b < in.num_berths(); ++b) fits = fits || in.Fits(i, b);
+    if (!fits) {
+      out.proven_infeasible = true;
+      return out;
+    }
+  }
+  if (upper_bound && *upper_bound <= trivial) {
+    out.proven_optimal = true;
+    out.lower_bound = *upper_bound;
+    return out;
+  }
+
+  Model model;
+  if (!BuildModel(in, upper_bound, options.max_columns, &model)) {
+    out.too_large = true;
+    return out;
+  }
+  out.columns_before_lp = static_cast<int64_t>(model.columns.size());
+
+  const bool prune = upper_bound && options.reduced_cost_fixing;
+  if (prune) {
+    OsiClpSolverInterface lp;
+    LoadInto(model, in.num_ships(), /*integer=*/false, &lp);
+    Silence(&lp);
+    lp.getModelPtr()->setMaximumSeconds(std::max(0.1, SecondsLeft(deadline)));
+    lp.initialSolve();
+    if (lp.isProvenOptimal()) {
+      out.lp_bound = lp.getObjValue();
+      const int64_t lp_ceil = static_cast<int64_t>(std::ceil(out.lp_bound - kEps));
+      out.lower_bound = std::max(out.lower_bound, std::min(lp_ceil, *upper_bound));
+      if (lp_ceil >= *upper_bound) {
+        out.proven_optimal = true;
+        return out;
+      }
+      // Any schedule strictly better than the incumbent costs at most UB - 1
+      // and at least LP + (its columns' reduced costs), all of which are
+      // non-negative: a column whose reduced cost alone exceeds the gap is
+      // in no such schedule.
+      const double* rc = lp.getReducedCost();
+      const double gap = static_cast<double>(*upper_bound - 1) - out.lp_bound + kEps;
+      std::vector<char> keep(model.columns.size());
+      for (size_t c = 0; c < keep.size(); ++c) keep[c] = rc[c] <= gap;
+      model = Restrict(model, keep);
+    } else if (lp.isProvenPrimalInfeasible()) {
+      // The incumbent's own columns are in the model, so this is numerical
+      // trouble rather than a proof; fall through to CBC on the full model.
+    }
+  }
+  out.columns = static_cast<int64_t>(model.columns.size());
+  if (SecondsLeft(deadline) <= 0.05) return out;
+
+  std::optional<double> cutoff;
+  if (upper_bound) cutoff = static_cast<double>(*upper_bound) - 0.5;
+  if (model.columns.empty()) {
+    // Every column was pruned: nothing beats the incumbent.
+    out.proven_optimal = upper_bound.has_value();
+    out.proven_infeasible = !upper_bound.has_value();
+    if (upper_bound) out.lower_bound = *upper_bound;
+    return out;
+  }
+  ASSIGN_OR_RETURN(CbcOutcome cbc, RunCbc(in, model, cutoff, SecondsLeft(deadline)));
+  if (cbc.schedule) {
+    const int64_t objective = WeightedServiceTime(in, *cbc.schedule);
+    if (!out.schedule || objective < out.objective) {
+      out.schedule = std::move(cbc.schedule);
+      out.objective = objective;
+    }
+  }
+  if (cbc.search_finished) {
+    if (out.schedule) {
+      out.proven_optimal = true;
+      out.lower_bound = out.objective;
+    } else {
+      out.proven_infeasible = true;
+    }
+    return out;
+  }
+  // CBC's bound covers schedules below the cutoff; the incumbent covers the
+  // rest, so the smaller of the two is valid overall.
+  if (std::isfinite(cbc.best_possible) && cbc.best_possible < 1e40) {
+    int64_t cbc_bound = static_cast<int64_t>(std::ceil(cbc.best_possible - kEps));
+    if (out.schedule) cbc_bound = std::min(cbc_bound, out.objective);
+    out.lower_bound = std::max(out.lower_bound, cbc_bound);
+  }
+  if (out.schedule && out.lower_bound >= out.objective) out.proven_optimal = true;
+  return out;
+}
+
+}  // namespace relos::berth
