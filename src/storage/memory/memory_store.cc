@@ -1,0 +1,286 @@
+#include "relos/storage/memory_store.h"
+
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <utility>
+
+#include "storage/store_errors.h"
+
+namespace relos::storage {
+
+namespace internal {
+
+struct MemoryState {
+  std::map<std::string, registry::Party> parties;
+  std::map<std::string, registry::Agreement> agreements;
+  std::map<std::string, registry::CatalogItem> catalogue;
+  std::map<std::string, registry::Facility> facilities;
+  std::map<std::string, registry::Unit> units;
+  std::vector<registry::FuelCompatibility> fuel_compatibility;
+  std::map<int64_t, orders::Order> orders;
+  // Unique indexes, as the SQL backends have them.
+  std::map<std::string, int64_t> order_by_number;
+  std::map<std::pair<std::string, std::string>, int64_t> order_by_key;  // (requester, key), key non-empty
+  std::map<int64_t, audit::Event> events;
+};
+
+struct MemoryShared {
+  // A condition variable rather than a mutex held by the transaction: a
+  // transaction may be destroyed on another thread than the one that began
+  // it, and unlocking a std::mutex from another thread is undefined.
+  std::mutex mu;
+  std::condition_variable writer_done;
+  bool writer_active = false;
+  std::shared_ptr<const MemoryState> committed = std::make_shared<MemoryState>();
+};
+
+}  // namespace internal
+
+namespace {
+
+using internal::NotFoundError;
+using State = internal::MemoryState;
+
+bool Matches(const orders::Order& o, const OrderFilter& f) {
+  auto same = [](const std::optional<std::string>& want, const std::string& have) { return !want || *want == have; };
+  return o.id > f.after_id &&
+         (!f.involving_party || o.requester == *f.involving_party || o.supplier == *f.involving_party) &&
+         same(f.requester, o.requester) && same(f.supplier, o.supplier) && same(f.agreement, o.agreement) &&
+         same(f.facility, o.facility) && same(f.unit, o.unit) && (f.states.empty() || f.states.count(o.state));
+}
+
+class MemoryTransaction final : public Transaction {
+ public:
+  // A read transaction over `snapshot`.
+  explicit MemoryTransaction(std::shared_ptr<const State> snapshot) : snapshot_(std::move(snapshot)) {}
+  // A write transaction: `store` has marked a writer active for us.
+  MemoryTransaction(internal::MemoryShared* store, const std::shared_ptr<const State>& base)
+      : store_(store), working_(std::make_unique<State>(*base)) {}
+
+  ~MemoryTransaction() override {
+    if (store_ != nullptr && working_ != nullptr) Release(nullptr);  // rolled back
+  }
+
+  Status PutParty(const registry::Party& p) override { return Put(&State::parties, p); }
+  Result<registry::Party> GetParty(const std::string& code) override {
+    return Get(&State::parties, "party", code);
+  }
+  Result<std::vector<registry::Party>> ListParties() override { return List(&State::parties); }
+
+  Status PutAgreement(const registry::Agreement& a) override { return Put(&State::agreements, a); }
+  Result<registry::Agreement> GetAgreement(const std::string& code) override {
+    return Get(&State::agreements, "agreement", code);
+  }
+  Result<std::vector<registry::Agreement>> ListAgreements() override { return List(&State::agreements); }
+
+  Status PutCatalogItem(const registry::CatalogItem& i) override { return Put(&State::catalogue, i); }
+  Result<registry::CatalogItem> GetCatalogItem(const std::string& code) override {
+    return Get(&State::catalogue, "catalogue item", code);
+  }
+  Result<std::vector<registry::CatalogItem>> ListCatalogItems() override { return List(&State::catalogue); }
+
+  Status PutFacility(const registry::Facility& f) override { return Put(&State::facilities, f); }
+  Result<registry::Facility> GetFacility(const std::string& code) override {
+    return Get(&State::facilities, "facility", code);
+  }
+  Result<std::vector<registry::Facility>> ListFacilities() override { return List(&State::facilities); }
+
+  Status PutUnit(const registry::Unit& u) override { return Put(&State::units, u); }
+  Result<registry::Unit> GetUnit(const std::string& code) override { return Get(&State::units, "unit", code); }
+  Result<std::vector<registry::Unit>> ListUnits() override { return List(&State::units); }
+
+  Status ReplaceFuelCompatibility(const std::vector<registry::FuelCompatibility>& table) override {
+    RETURN_IF_ERROR(CheckWritable());
+    working_->fuel_compatibility = table;
+    return OkStatus();
+  }
+  Result<std::vector<registry::FuelCompatibility>> ListFuelCompatibility() override {
+    RETURN_IF_ERROR(CheckOpen());
+    return view().fuel_compatibility;
+  }
+
+  Result<int64_t> InsertOrder(const orders::Order& o) override {
+    RETURN_IF_ERROR(CheckWritable());
+    State& s = *working_;
+    if (s.order_by_number.count(o.number)) return internal::DuplicateOrderNumber(o.number);
+    if (!o.idempotency_key.empty() && s.order_by_key.count({o.requester, o.idempotency_key})) {
+      return internal::DuplicateIdempotencyKey(o.requester, o.idempotency_key);
+    }
+    int64_t id = s.orders.empty() ? 1 : s.orders.rbegin()->first + 1;
+    orders::Order stored = o;
+    stored.id = id;
+    s.orders.emplace(id, std::move(stored));
+    s.order_by_number.emplace(o.number, id);
+    if (!o.idempotency_key.empty()) s.order_by_key.emplace(std::make_pair(o.requester, o.idempotency_key), id);
+    return id;
+  }
+
+  Status UpdateOrder(const orders::Order& o) override {
+    RETURN_IF_ERROR(CheckWritable());
+    State& s = *working_;
+    auto it = s.orders.find(o.id);
+    if (it == s.orders.end()) return NotFoundError("order", std::to_string(o.id));
+    orders::Order& old = it->second;
+    if (old.version != o.version - 1) return internal::StaleOrderVersion(o.id, old.version, o.version);
+    // The unique indexes follow the new values, as an SQL UPDATE would.
+    if (o.number != old.number && s.order_by_number.count(o.number)) return internal::DuplicateOrderNumber(o.number);
+    std::pair<std::string, std::string> new_key{o.requester, o.idempotency_key};
+    std::pair<std::string, std::string> old_key{old.requester, old.idempotency_key};
+    if (!o.idempotency_key.empty() && new_key != old_key && s.order_by_key.count(new_key)) {
+      return internal::DuplicateIdempotencyKey(o.requester, o.idempotency_key);
+    }
+    s.order_by_number.erase(old.number);
+    s.order_by_number.emplace(o.number, o.id);
+    if (!old.idempotency_key.empty()) s.order_by_key.erase(old_key);
+    if (!o.idempotency_key.empty()) s.order_by_key.emplace(new_key, o.id);
+    old = o;
+    return OkStatus();
+  }
+
+  Result<orders::Order> GetOrder(int64_t id) override {
+    RETURN_IF_ERROR(CheckOpen());
+    auto it = view().orders.find(id);
+    if (it == view().orders.end()) return NotFoundError("order", std::to_string(id));
+    return it->second;
+  }
+
+  Result<orders::Order> GetOrderByNumber(const std::string& number) override {
+    RETURN_IF_ERROR(CheckOpen());
+    auto it = view().order_by_number.find(number);
+    if (it == view().order_by_number.end()) return NotFoundError("order", number);
+    return view().orders.at(it->second);
+  }
+
+  Result<std::optional<orders::Order>> FindOrderByIdempotencyKey(const std::string& requester,
+                                                               const std::string& key) override {
+    RETURN_IF_ERROR(CheckOpen());
+    auto it = view().order_by_key.find({requester, key});
+    if (key.empty() || it == view().order_by_key.end()) return std::optional<orders::Order>();
+    return std::optional<orders::Order>(view().orders.at(it->second));
+  }
+
+  Result<std::vector<orders::Order>> ListOrders(const OrderFilter& filter) override {
+    RETURN_IF_ERROR(CheckOpen());
+    RETURN_IF_ERROR(internal::CheckLimit(filter.limit));
+    std::vector<orders::Order> out;
+    for (auto it = view().orders.upper_bound(filter.after_id);
+         it != view().orders.end() && static_cast<int64_t>(out.size()) < filter.limit; ++it) {
+      if (Matches(it->second, filter)) out.push_back(it->second);
+    }
+    return out;
+  }
+
+  Result<int64_t> CountOrdersInYear(const std::string& agreement, int year) override {
+    RETURN_IF_ERROR(CheckOpen());
+    int64_t n = 0;
+    for (const auto& [id, o] : view().orders) n += o.agreement == agreement && o.created_at.Year() == year;
+    return n;
+  }
+
+  Result<std::optional<audit::Event>> LastEvent() override {
+    RETURN_IF_ERROR(CheckOpen());
+    if (view().events.empty()) return std::optional<audit::Event>();
+    return std::optional<audit::Event>(view().events.rbegin()->second);
+  }
+
+  Status AppendEvent(const audit::Event& e) override {
+    RETURN_IF_ERROR(CheckWritable());
+    if (!working_->events.emplace(e.seq, e).second) return internal::DuplicateEventSeq(e.seq);
+    return OkStatus();
+  }
+
+  Result<std::vector<audit::Event>> ListEvents(int64_t after_seq, int64_t limit) override {
+    RETURN_IF_ERROR(CheckOpen());
+    RETURN_IF_ERROR(internal::CheckLimit(limit));
+    std::vector<audit::Event> out;
+    for (auto it = view().events.upper_bound(after_seq);
+         it != view().events.end() && static_cast<int64_t>(out.size()) < limit; ++it) {
+      out.push_back(it->second);
+    }
+    return out;
+  }
+
+  Status Commit() override {
+    RETURN_IF_ERROR(CheckOpen());
+    if (store_ == nullptr) {
+      snapshot_.reset();  // a read transaction: nothing to publish
+    } else {
+      Release(std::move(working_));
+    }
+    finished_ = true;
+    return OkStatus();
+  }
+
+ private:
+  const State& view() const { return working_ != nullptr ? *working_ : *snapshot_; }
+
+  Status CheckOpen() const { return finished_ ? internal::FinishedTransaction() : OkStatus(); }
+  Status CheckWritable() const {
+    RETURN_IF_ERROR(CheckOpen());
+    return store_ == nullptr ? internal::ReadOnlyTransaction() : OkStatus();
+  }
+
+  template <typename T>
+  Status Put(std::map<std::string, T> State::*table, const T& v) {
+    RETURN_IF_ERROR(CheckWritable());
+    ((*working_).*table)[v.code] = v;
+    return OkStatus();
+  }
+
+  template <typename T>
+  Result<T> Get(std::map<std::string, T> State::*table, const char* what, const std::string& code) {
+    RETURN_IF_ERROR(CheckOpen());
+    const auto& m = view().*table;
+    auto it = m.find(code);
+    if (it == m.end()) return NotFoundError(what, code);
+    return it->second;
+  }
+
+  template <typename T>
+  Result<std::vector<T>> List(std::map<std::string, T> State::*table) {
+    RETURN_IF_ERROR(CheckOpen());
+    std::vector<T> out;
+    out.reserve((view().*table).size());
+    for (const auto& [code, v] : view().*table) out.push_back(v);
+    return out;
+  }
+
+  // Ends the write: publishes `state` if given, and lets the next writer in.
+  void Release(std::unique_ptr<State> state) {
+    std::lock_guard<std::mutex> lock(store_->mu);
+    if (state != nullptr) store_->committed = std::shared_ptr<const State>(std::move(state));
+    working_.reset();
+    store_->writer_active = false;
+    store_->writer_done.notify_one();
+  }
+
+  internal::MemoryShared* store_ = nullptr;  // set for write transactions only
+  std::shared_ptr<const State> snapshot_;
+  std::unique_ptr<State> working_;
+  bool finished_ = false;
+};
+
+}  // namespace
+
+MemoryStore::MemoryStore() : shared_(std::make_unique<internal::MemoryShared>()) {}
+MemoryStore::~MemoryStore() = default;
+
+Result<std::unique_ptr<Transaction>> MemoryStore::BeginWrite() {
+  std::shared_ptr<const State> base;
+  {
+    std::unique_lock<std::mutex> lock(shared_->mu);
+    shared_->writer_done.wait(lock, [&] { return !shared_->writer_active; });
+    shared_->writer_active = true;
+    base = shared_->committed;
+  }
+  // The copy happens outside the lock so that readers are not held up by it.
+  return std::unique_ptr<Transaction>(std::make_unique<MemoryTransaction>(shared_.get(), base));
+}
+
+Result<std::unique_ptr<Transaction>> MemoryStore::BeginRead() {
+  std::lock_guard<std::mutex> lock(shared_->mu);
+  return std::unique_ptr<Transaction>(std::make_unique<MemoryTransaction>(shared_->committed));
+}
+
+}  // namespace relos::storage
