@@ -1,0 +1,86 @@
+#include "migrations.h"
+
+namespace relos::storage::internal {
+
+const std::vector<Migration>& SqliteMigrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, "registry, orders and audit events", R"sql(
+-- Registry objects: the key columns that queries need, and the whole object
+-- as its canonical codec JSON document.
+CREATE TABLE parties (
+  code TEXT PRIMARY KEY,
+  doc  TEXT NOT NULL
+);
+CREATE TABLE agreements (
+  code    TEXT PRIMARY KEY,
+  party_a TEXT NOT NULL,
+  party_b TEXT NOT NULL,
+  doc     TEXT NOT NULL
+);
+CREATE TABLE catalog_items (
+  code     TEXT PRIMARY KEY,
+  category TEXT NOT NULL,
+  doc      TEXT NOT NULL
+);
+CREATE TABLE facilities (
+  code  TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  kind  TEXT NOT NULL,
+  doc   TEXT NOT NULL
+);
+CREATE TABLE units (
+  code  TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  kind  TEXT NOT NULL,
+  doc   TEXT NOT NULL
+);
+-- Replaced as a whole; position keeps the table's order.
+CREATE TABLE fuel_compatibility (
+  position       INTEGER PRIMARY KEY,
+  unit_grade     TEXT NOT NULL,
+  supplied_grade TEXT NOT NULL,
+  doc            TEXT NOT NULL
+);
+
+CREATE TABLE orders (
+  id              INTEGER PRIMARY KEY,
+  number          TEXT NOT NULL UNIQUE,
+  agreement       TEXT NOT NULL,
+  requester       TEXT NOT NULL,
+  supplier        TEXT NOT NULL,
+  facility        TEXT NOT NULL,
+  unit            TEXT NOT NULL,
+  state           TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL,
+  version         INTEGER NOT NULL,
+  created_year    INTEGER NOT NULL,
+  doc             TEXT NOT NULL
+);
+-- An idempotency key is scoped to the requesting party; orders created
+-- without one do not collide.
+CREATE UNIQUE INDEX orders_requester_idempotency_key
+  ON orders (requester, idempotency_key) WHERE idempotency_key <> '';
+CREATE INDEX orders_agreement_year ON orders (agreement, created_year);
+CREATE INDEX orders_requester ON orders (requester, id);
+CREATE INDEX orders_supplier ON orders (supplier, id);
+CREATE INDEX orders_facility ON orders (facility, id);
+
+-- The audit chain, one column per field so it can be checked by hand.
+CREATE TABLE events (
+  seq         INTEGER PRIMARY KEY,
+  at          TEXT NOT NULL,
+  actor_party TEXT NOT NULL,
+  actor_role  TEXT NOT NULL,
+  actor_name  TEXT NOT NULL,
+  kind        TEXT NOT NULL,
+  subject     TEXT NOT NULL,
+  payload     TEXT NOT NULL,
+  prev_hash   TEXT NOT NULL,
+  hash        TEXT NOT NULL
+);
+)sql"},
+  };
+  return kMigrations;
+}
+
+}  // namespace relos::storage::internal

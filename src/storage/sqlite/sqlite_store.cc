@@ -1,0 +1,571 @@
+#include "relos/storage/sqlite_store.h"
+
+#include <condition_variable>
+#include <mutex>
+#include <utility>
+
+#include "migrations.h"
+#include "relos/codec/codec.h"
+#include "sqlite_db.h"
+#include "storage/store_errors.h"
+
+namespace relos::storage {
+
+namespace internal {
+
+// The connections of one database file and the in-process writer gate.
+class SqlitePool {
+ public:
+  explicit SqlitePool(std::string path) : path_(std::move(path)) {}
+
+  // An idle connection, or a new one.
+  Result<std::unique_ptr<Connection>> Acquire() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!idle_.empty()) {
+        auto conn = std::move(idle_.back());
+        idle_.pop_back();
+        return conn;
+      }
+    }
+    return Connection::Open(path_);
+  }
+
+  // Takes a connection back; one left inside a transaction (a failed
+  // ROLLBACK) is closed rather than reused.
+  void Release(std::unique_ptr<Connection> conn) {
+    if (conn == nullptr || !conn->Idle()) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    if (idle_.size() < kMaxIdle) idle_.push_back(std::move(conn));
+  }
+
+  // Writers in this process queue here rather than spin on SQLITE_BUSY; a
+  // condition variable because a transaction may end on another thread.
+  void EnterWriter() {
+    std::unique_lock<std::mutex> lock(mu_);
+    writer_done_.wait(lock, [&] { return !writer_active_; });
+    writer_active_ = true;
+  }
+  void LeaveWriter() {
+    std::lock_guard<std::mutex> lock(mu_);
+    writer_active_ = false;
+    writer_done_.notify_one();
+  }
+
+ private:
+  static constexpr size_t kMaxIdle = 8;
+  const std::string path_;
+  std::mutex mu_;
+  std::condition_variable writer_done_;
+  bool writer_active_ = false;
+  std::vector<std::unique_ptr<Connection>> idle_;
+};
+
+}  // namespace internal
+
+namespace {
+
+using codec::Json;
+using internal::Connection;
+using internal::Query;
+
+std::string Doc(const Json& j) { return codec::Canonical(j); }
+
+// A stored document that no longer decodes was changed behind our back or
+// written by a buggy build: DataLoss, naming the row.
+template <typename T>
+Result<T> FromDoc(const std::string& doc, Result<T> (*decode)(const Json&, const std::string&),
+                  const std::string& where) {
+  Json j = Json::parse(doc, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return DataLoss(where + ": stored document is not JSON", "storage.corrupt");
+  auto v = decode(j, "$");
+  if (!v.ok()) return DataLoss(where + ": stored document does not decode: " + v.status().message(), "storage.corrupt");
+  return v;
+}
+
+// The registry tables share one shape: code, some key columns, doc.
+struct RegistryTable {
+  const char* table;
+  const char* what;  // for NotFound messages
+};
+constexpr RegistryTable kParties{"parties", "party"};
+constexpr RegistryTable kAgreements{"agreements", "agreement"};
+constexpr RegistryTable kCatalog{"catalog_items", "catalogue item"};
+constexpr RegistryTable kFacilities{"facilities", "facility"};
+constexpr RegistryTable kUnits{"units", "unit"};
+
+constexpr char kEventColumns[] =
+    "seq, at, actor_party, actor_role, actor_name, kind, subject, payload, prev_hash, hash";
+
+class SqliteTransaction final : public Transaction {
+ public:
+  SqliteTransaction(internal::SqlitePool* pool, std::unique_ptr<Connection> conn, bool writable)
+      : pool_(pool), conn_(std::move(conn)), writable_(writable) {}
+
+  ~SqliteTransaction() override {
+    if (conn_ != nullptr) {
+      // Rolling back cannot usefully fail here; a connection left in a
+      // transaction is closed by the pool instead of being reused.
+      conn_->Exec("ROLLBACK").IgnoreError();
+      End();
+    }
+  }
+
+  Status PutParty(const registry::Party& p) override {
+    return Put(kParties, p.code, {}, codec::ToJson(p));
+  }
+  Result<registry::Party> GetParty(const std::string& code) override {
+    return Get(kParties, code, codec::PartyFromJson);
+  }
+  Result<std::vector<registry::Party>> ListParties() override { return List(kParties, codec::PartyFromJson); }
+
+  Status PutAgreement(const registry::Agreement& a) override {
+    return Put(kAgreements, a.code, {{"party_a", a.party_a}, {"party_b", a.party_b}}, codec::ToJson(a));
+  }
+  Result<registry::Agreement> GetAgreement(const std::string& code) override {
+    return Get(kAgreements, code, codec::AgreementFromJson);
+  }
+  Result<std::vector<registry::Agreement>> ListAgreements() override {
+    return List(kAgreements, codec::AgreementFromJson);
+  }
+
+  Status PutCatalogItem(const registry::CatalogItem& i) override {
+    return Put(kCatalog, i.code, {{"category", std::string(registry::Name(i.category))}}, codec::ToJson(i));
+  }
+  Result<registry::CatalogItem> GetCatalogItem(const std::string& code) override {
+    return Get(kCatalog, code, codec::CatalogItemFromJson);
+  }
+  Result<std::vector<registry::CatalogItem>> ListCatalogItems() override {
+    return List(kCatalog, codec::CatalogItemFromJson);
+  }
+
+  Status PutFacility(const registry::Facility& f) override {
+    return Put(kFacilities, f.code, {{"owner", f.owner}, {"kind", std::string(registry::Name(f.kind))}},
+               codec::ToJson(f));
+  }
+  Result<registry::Facility> GetFacility(const std::string& code) override {
+    return Get(kFacilities, code, codec::FacilityFromJson);
+  }
+  Result<std::vector<registry::Facility>> ListFacilities() override {
+    return List(kFacilities, codec::FacilityFromJson);
+  }
+
+  Status PutUnit(const registry::Unit& u) override {
+    return Put(kUnits, u.code, {{"owner", u.owner}, {"kind", std::string(registry::Name(u.kind))}}, codec::ToJson(u));
+  }
+  Result<registry::Unit> GetUnit(const std::string& code) override { return Get(kUnits, code, codec::UnitFromJson); }
+  Result<std::vector<registry::Unit>> ListUnits() override { return List(kUnits, codec::UnitFromJson); }
+
+  Status ReplaceFuelCompatibility(const std::vector<registry::FuelCompatibility>& table) override {
+    RETURN_IF_ERROR(CheckWritable());
+    ASSIGN_OR_RETURN(auto clear, conn_->Prepare("DELETE FROM fuel_compatibility"));
+    RETURN_IF_ERROR(clear->Run());
+    for (size_t i = 0; i < table.size(); ++i) {
+      ASSIGN_OR_RETURN(auto insert, conn_->Prepare("INSERT INTO fuel_compatibility "
+                                                   "(position, unit_grade, supplied_grade, doc) VALUES (?, ?, ?, ?)"));
+      insert->Bind(1, static_cast<int64_t>(i))
+          .Bind(2, table[i].unit_grade)
+          .Bind(3, table[i].supplied_grade)
+          .Bind(4, Doc(codec::ToJson(table[i])));
+      RETURN_IF_ERROR(insert->Run());
+    }
+    return OkStatus();
+  }
+
+  Result<std::vector<registry::FuelCompatibility>> ListFuelCompatibility() override {
+    return Docs("SELECT doc FROM fuel_compatibility ORDER BY position", {}, codec::FuelCompatibilityFromJson,
+                "fuel_compatibility");
+  }
+
+  Result<int64_t> InsertOrder(const orders::Order& o) override {
+    RETURN_IF_ERROR(CheckWritable());
+    // The unique indexes would refuse these too; checking first gives the
+    // same messages as the other backends. BEGIN IMMEDIATE holds the write
+    // lock, so nothing can slip in between the check and the insert.
+    RETURN_IF_ERROR(CheckOrderKeysFree(o, 0));
+    ASSIGN_OR_RETURN(auto next, conn_->Prepare("SELECT COALESCE(MAX(id), 0) + 1 FROM orders"));
+    ASSIGN_OR_RETURN(bool row, next->Step());
+    RELOS_CHECK(row, "MAX() returns a row");
+    orders::Order stored = o;
+    stored.id = next->Int(0);
+    ASSIGN_OR_RETURN(auto insert,
+                     conn_->Prepare("INSERT INTO orders (id, number, agreement, requester, supplier, facility, unit, "
+                                    "state, idempotency_key, version, created_year, doc) "
+                                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    BindOrder(*insert, stored);
+    RETURN_IF_ERROR(insert->Run());
+    return stored.id;
+  }
+
+  Status UpdateOrder(const orders::Order& o) override {
+    RETURN_IF_ERROR(CheckWritable());
+    ASSIGN_OR_RETURN(auto current, conn_->Prepare("SELECT version FROM orders WHERE id = ?"));
+    current->Bind(1, o.id);
+    ASSIGN_OR_RETURN(bool found, current->Step());
+    if (!found) return internal::NotFoundError("order", std::to_string(o.id));
+    int64_t stored_version = current->Int(0);
+    if (stored_version != o.version - 1) return internal::StaleOrderVersion(o.id, stored_version, o.version);
+    RETURN_IF_ERROR(CheckOrderKeysFree(o, o.id));
+    ASSIGN_OR_RETURN(auto update,
+                     conn_->Prepare("UPDATE orders SET number = ?2, agreement = ?3, requester = ?4, supplier = ?5, "
+                                    "facility = ?6, unit = ?7, state = ?8, idempotency_key = ?9, version = ?10, "
+                                    "created_year = ?11, doc = ?12 WHERE id = ?1"));
+    BindOrder(*update, o);
+    return update->Run();
+  }
+
+  Result<orders::Order> GetOrder(int64_t id) override {
+    ASSIGN_OR_RETURN(auto found, OneOrder("SELECT doc FROM orders WHERE id = ?", [&](Query& q) { q.Bind(1, id); }));
+    if (!found) return internal::NotFoundError("order", std::to_string(id));
+    return *std::move(found);
+  }
+
+  Result<orders::Order> GetOrderByNumber(const std::string& number) override {
+    ASSIGN_OR_RETURN(auto found,
+                     OneOrder("SELECT doc FROM orders WHERE number = ?", [&](Query& q) { q.Bind(1, number); }));
+    if (!found) return internal::NotFoundError("order", number);
+    return *std::move(found);
+  }
+
+  Result<std::optional<orders::Order>> FindOrderByIdempotencyKey(const std::string& requester,
+                                                               const std::string& key) override {
+    // "idempotency_key <> ''" lets SQLite use the partial unique index.
+    return OneOrder("SELECT doc FROM orders WHERE requester = ? AND idempotency_key = ? AND idempotency_key <> ''",
+                    [&](Query& q) { q.Bind(1, requester).Bind(2, key); });
+  }
+
+  Result<std::vector<orders::Order>> ListOrders(const OrderFilter& f) override {
+    RETURN_IF_ERROR(internal::CheckLimit(f.limit));
+    // The SQL text depends only on which filters are set, so the statement
+    // cache holds one statement per combination actually used.
+    std::string sql = "SELECT doc FROM orders WHERE id > ?";
+    std::vector<std::string> text_params;
+    if (f.involving_party) {
+      sql += " AND (requester = ? OR supplier = ?)";
+      text_params.push_back(*f.involving_party);
+      text_params.push_back(*f.involving_party);
+    }
+    const std::pair<const char*, const std::optional<std::string>*> equal[] = {
+        {"requester", &f.requester}, {"supplier", &f.supplier}, {"agreement", &f.agreement},
+        {"facility", &f.facility},   {"unit", &f.unit}};
+    for (const auto& [column, value] : equal) {
+      if (!value->has_value()) continue;
+      sql += std::string(" AND ") + column + " = ?";
+      text_params.push_back(**value);
+    }
+    if (!f.states.empty()) {
+      sql += " AND state IN (";
+      for (auto s : f.states) {
+        sql += sql.back() == '(' ? "?" : ", ?";
+        text_params.emplace_back(orders::Name(s));
+      }
+      sql += ")";
+    }
+    sql += " ORDER BY id LIMIT ?";
+    return Docs(sql, [&](Query& q) {
+      int i = 1;
+      q.Bind(i++, f.after_id);
+      for (const auto& p : text_params) q.Bind(i++, p);
+      q.Bind(i, f.limit);
+    }, codec::OrderFromJson, "orders");
+  }
+
+  Result<int64_t> CountOrdersInYear(const std::string& agreement, int year) override {
+    RETURN_IF_ERROR(CheckOpen());
+    ASSIGN_OR_RETURN(auto q, conn_->Prepare("SELECT COUNT(*) FROM orders WHERE agreement = ? AND created_year = ?"));
+    q->Bind(1, agreement).Bind(2, static_cast<int64_t>(year));
+    ASSIGN_OR_RETURN(bool row, q->Step());
+    RELOS_CHECK(row, "COUNT() returns a row");
+    return q->Int(0);
+  }
+
+  Result<std::optional<audit::Event>> LastEvent() override {
+    ASSIGN_OR_RETURN(auto events, Events(std::string("SELECT ") + kEventColumns +
+                                             " FROM events ORDER BY seq DESC LIMIT 1",
+                                         [](Query&) {}));
+    if (events.empty()) return std::optional<audit::Event>();
+    return std::optional<audit::Event>(std::move(events.front()));
+  }
+
+  Status AppendEvent(const audit::Event& e) override {
+    RETURN_IF_ERROR(CheckWritable());
+    ASSIGN_OR_RETURN(auto q, conn_->Prepare(std::string("INSERT INTO events (") + kEventColumns +
+                                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    q->Bind(1, e.seq)
+        .Bind(2, e.at.ToIso8601())
+        .Bind(3, e.actor_party)
+        .Bind(4, e.actor_role)
+        .Bind(5, e.actor_name)
+        .Bind(6, e.kind)
+        .Bind(7, e.subject)
+        .Bind(8, e.payload)
+        .Bind(9, e.prev_hash)
+        .Bind(10, e.hash);
+    Status s = q->Run();
+    if (s.code() == StatusCode::kAlreadyExists) return internal::DuplicateEventSeq(e.seq);
+    return s;
+  }
+
+  Result<std::vector<audit::Event>> ListEvents(int64_t after_seq, int64_t limit) override {
+    RETURN_IF_ERROR(internal::CheckLimit(limit));
+    return Events(std::string("SELECT ") + kEventColumns + " FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+                  [&](Query& q) { q.Bind(1, after_seq).Bind(2, limit); });
+  }
+
+  Status Commit() override {
+    RETURN_IF_ERROR(CheckOpen());
+    Status s = conn_->Exec("COMMIT");
+    if (!s.ok()) {
+      // The transaction is over either way: roll back what is left so the
+      // connection can be reused, and report why the commit failed.
+      if (!conn_->Idle()) conn_->Exec("ROLLBACK").IgnoreError();
+      End();
+      return s.code() == StatusCode::kAborted || s.code() == StatusCode::kUnavailable
+                 ? s
+                 : Unavailable("commit failed: " + s.message(), "storage.commit");
+    }
+    End();
+    return OkStatus();
+  }
+
+ private:
+  Status CheckOpen() const { return conn_ == nullptr ? internal::FinishedTransaction() : OkStatus(); }
+  Status CheckWritable() const {
+    RETURN_IF_ERROR(CheckOpen());
+    return writable_ ? OkStatus() : internal::ReadOnlyTransaction();
+  }
+
+  // Returns the connection and, for a writer, opens the gate.
+  void End() {
+    pool_->Release(std::move(conn_));
+    if (writable_) pool_->LeaveWriter();
+  }
+
+  Status Put(const RegistryTable& t, const std::string& code,
+             const std::vector<std::pair<const char*, std::string>>& keys, const Json& doc) {
+    RETURN_IF_ERROR(CheckWritable());
+    std::string columns = "code";
+    std::string params = "?";
+    for (const auto& [column, value] : keys) {
+      columns += std::string(", ") + column;
+      params += ", ?";
+    }
+    ASSIGN_OR_RETURN(auto q, conn_->Prepare(std::string("INSERT OR REPLACE INTO ") + t.table + " (" + columns +
+                                            ", doc) VALUES (" + params + ", ?)"));
+    int i = 1;
+    q->Bind(i++, code);
+    for (const auto& [column, value] : keys) q->Bind(i++, value);
+    q->Bind(i, Doc(doc));
+    return q->Run();
+  }
+
+  template <typename T>
+  Result<T> Get(const RegistryTable& t, const std::string& code, Result<T> (*decode)(const Json&, const std::string&)) {
+    ASSIGN_OR_RETURN(auto found, Docs(std::string("SELECT doc FROM ") + t.table + " WHERE code = ?",
+                                      [&](Query& q) { q.Bind(1, code); }, decode, std::string(t.table) + " " + code));
+    if (found.empty()) return internal::NotFoundError(t.what, code);
+    return std::move(found.front());
+  }
+
+  template <typename T>
+  Result<std::vector<T>> List(const RegistryTable& t, Result<T> (*decode)(const Json&, const std::string&)) {
+    // ORDER BY code compares bytes, as std::map<std::string> does in memory.
+    return Docs(std::string("SELECT doc FROM ") + t.table + " ORDER BY code", {}, decode, t.table);
+  }
+
+  // Runs `sql` (whose only column is a codec document) and decodes each row.
+  template <typename T, typename BindFn = std::nullptr_t>
+  Result<std::vector<T>> Docs(const std::string& sql, BindFn bind, Result<T> (*decode)(const Json&, const std::string&),
+                              const std::string& where) {
+    RETURN_IF_ERROR(CheckOpen());
+    ASSIGN_OR_RETURN(auto q, conn_->Prepare(sql));
+    if constexpr (!std::is_same_v<BindFn, std::nullptr_t>) bind(*q);
+    std::vector<T> out;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, q->Step());
+      if (!row) break;
+      ASSIGN_OR_RETURN(T v, FromDoc(q->Text(0), decode, where));
+      out.push_back(std::move(v));
+    }
+    return out;
+  }
+
+  template <typename BindFn>
+  Result<std::optional<orders::Order>> OneOrder(const std::string& sql, BindFn bind) {
+    ASSIGN_OR_RETURN(auto found, Docs(sql, bind, codec::OrderFromJson, "orders"));
+    if (found.empty()) return std::optional<orders::Order>();
+    return std::optional<orders::Order>(std::move(found.front()));
+  }
+
+  template <typename BindFn>
+  Result<std::vector<audit::Event>> Events(const std::string& sql, BindFn bind) {
+    RETURN_IF_ERROR(CheckOpen());
+    ASSIGN_OR_RETURN(auto q, conn_->Prepare(sql));
+    bind(*q);
+    std::vector<audit::Event> out;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, q->Step());
+      if (!row) break;
+      audit::Event e;
+      e.seq = q->Int(0);
+      auto at = Timestamp::Parse(q->Text(1));
+      if (!at.ok()) {
+        return DataLoss("events " + std::to_string(e.seq) + ": stored time does not parse: " + at.status().message(),
+                        "storage.corrupt");
+      }
+      e.at = *at;
+      e.actor_party = q->Text(2);
+      e.actor_role = q->Text(3);
+      e.actor_name = q->Text(4);
+      e.kind = q->Text(5);
+      e.subject = q->Text(6);
+      e.payload = q->Text(7);
+      e.prev_hash = q->Text(8);
+      e.hash = q->Text(9);
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+
+  // AlreadyExists if another order (not `self`) has o's number or, for a
+  // non-empty key, o's (requester, idempotency_key).
+  Status CheckOrderKeysFree(const orders::Order& o, int64_t self) {
+    ASSIGN_OR_RETURN(auto by_number, conn_->Prepare("SELECT 1 FROM orders WHERE number = ? AND id <> ?"));
+    by_number->Bind(1, o.number).Bind(2, self);
+    ASSIGN_OR_RETURN(bool taken, by_number->Step());
+    if (taken) return internal::DuplicateOrderNumber(o.number);
+    if (o.idempotency_key.empty()) return OkStatus();
+    ASSIGN_OR_RETURN(auto by_key, conn_->Prepare("SELECT 1 FROM orders WHERE requester = ? AND idempotency_key = ? "
+                                                 "AND idempotency_key <> '' AND id <> ?"));
+    by_key->Bind(1, o.requester).Bind(2, o.idempotency_key).Bind(3, self);
+    ASSIGN_OR_RETURN(taken, by_key->Step());
+    if (taken) return internal::DuplicateIdempotencyKey(o.requester, o.idempotency_key);
+    return OkStatus();
+  }
+
+  // Binds parameters 1..12 in the column order of the orders table.
+  static void BindOrder(Query& q, const orders::Order& o) {
+    q.Bind(1, o.id)
+        .Bind(2, o.number)
+        .Bind(3, o.agreement)
+        .Bind(4, o.requester)
+        .Bind(5, o.supplier)
+        .Bind(6, o.facility)
+        .Bind(7, o.unit)
+        .Bind(8, std::string(orders::Name(o.state)))
+        .Bind(9, o.idempotency_key)
+        .Bind(10, o.version)
+        .Bind(11, static_cast<int64_t>(o.created_at.Year()))
+        .Bind(12, Doc(codec::ToJson(o)));
+  }
+
+  internal::SqlitePool* pool_;
+  std::unique_ptr<Connection> conn_;  // null once committed or rolled back
+  bool writable_;
+};
+
+// Brings the database to the latest schema in one write transaction.
+Status Migrate(Connection& conn, const std::string& path) {
+  const auto& migrations = internal::SqliteMigrations();
+  RETURN_IF_ERROR(conn.Exec("BEGIN IMMEDIATE"));
+  auto apply = [&]() -> Status {
+    RETURN_IF_ERROR(conn.Exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                              "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"));
+    ASSIGN_OR_RETURN(auto current, conn.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+    ASSIGN_OR_RETURN(bool row, current->Step());
+    RELOS_CHECK(row, "MAX() returns a row");
+    int64_t version = current->Int(0);
+    current.reset();
+    int latest = migrations.empty() ? 0 : migrations.back().version;
+    if (version > latest) {
+      return FailedPrecondition(path + " has schema version " + std::to_string(version) + " but this relos knows only up to " +
+                                    std::to_string(latest) + "; use a newer relos",
+                                "storage.schema_too_new");
+    }
+    int previous = 0;
+    for (const auto& m : migrations) {
+      RELOS_CHECK(m.version > previous, "migration versions must increase");
+      previous = m.version;
+      if (m.version <= version) continue;
+      Status s = conn.Exec(m.sql);
+      if (!s.ok()) return s.WithContext("migration " + std::to_string(m.version) + " (" + m.name + ")");
+      ASSIGN_OR_RETURN(auto record, conn.Prepare("INSERT INTO schema_migrations (version, name, applied_at) "
+                                                 "VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"));
+      record->Bind(1, static_cast<int64_t>(m.version)).Bind(2, std::string(m.name));
+      RETURN_IF_ERROR(record->Run());
+    }
+    return OkStatus();
+  };
+  Status s = apply();
+  if (!s.ok()) {
+    conn.Exec("ROLLBACK").IgnoreError();
+    return s;
+  }
+  return conn.Exec("COMMIT");
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(std::unique_ptr<internal::SqlitePool> pool) : pool_(std::move(pool)) {}
+SqliteStore::~SqliteStore() = default;
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
+  auto pool = std::make_unique<internal::SqlitePool>(path);
+  ASSIGN_OR_RETURN(auto conn, pool->Acquire());
+  Status s = Migrate(*conn, path);
+  if (!s.ok()) {
+    if (s.code() == StatusCode::kAborted) s = Unavailable(s.message(), s.reason());  // locked beyond the timeout
+    return s.WithContext("opening " + path);
+  }
+  pool->Release(std::move(conn));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(pool)));
+}
+
+int SqliteStore::LatestSchemaVersion() {
+  const auto& migrations = internal::SqliteMigrations();
+  return migrations.empty() ? 0 : migrations.back().version;
+}
+
+Result<int> SqliteStore::SchemaVersion() {
+  ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+  int version = 0;
+  {
+    ASSIGN_OR_RETURN(auto q, conn->Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+    ASSIGN_OR_RETURN(bool row, q->Step());
+    RELOS_CHECK(row, "MAX() returns a row");
+    version = static_cast<int>(q->Int(0));
+  }
+  pool_->Release(std::move(conn));
+  return version;
+}
+
+Result<std::unique_ptr<Transaction>> SqliteStore::BeginWrite() {
+  pool_->EnterWriter();
+  auto conn = pool_->Acquire();
+  if (!conn.ok()) {
+    pool_->LeaveWriter();
+    return conn.status();
+  }
+  Status s = (*conn)->Exec("BEGIN IMMEDIATE");
+  if (!s.ok()) {
+    pool_->Release(std::move(*conn));
+    pool_->LeaveWriter();
+    // Busy here means another process held the write lock for the whole
+    // busy timeout: the database is unavailable to us for now.
+    if (s.code() == StatusCode::kAborted) return Unavailable(s.message(), "storage.busy");
+    return s;
+  }
+  return std::unique_ptr<Transaction>(std::make_unique<SqliteTransaction>(pool_.get(), std::move(*conn), true));
+}
+
+Result<std::unique_ptr<Transaction>> SqliteStore::BeginRead() {
+  ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+  Status s = conn->Exec("BEGIN");
+  if (!s.ok()) {
+    pool_->Release(std::move(conn));
+    return s;
+  }
+  return std::unique_ptr<Transaction>(std::make_unique<SqliteTransaction>(pool_.get(), std::move(conn), false));
+}
+
+}  // namespace relos::storage
