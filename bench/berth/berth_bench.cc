@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "relos/berth/generator.h"
+#include "relos/berth/heuristic.h"
 #include "relos/berth/instance.h"
 #include "relos/berth/solver.h"
 #include "relos/berth/time_indexed_mip.h"
@@ -52,6 +53,13 @@ int main(int argc, char** argv) {
   solve->add_option("--method", method);
   solve->add_option("--seed", solve_options.seed);
 
+  double mip_limit = 60;
+  double heuristic_limit = 2;
+  CLI::App* mip_cmd = app.add_subcommand("mip", "heuristic incumbent, then the pruned exact model, with statistics");
+  mip_cmd->add_option("file", file)->required();
+  mip_cmd->add_option("--time-limit", mip_limit);
+  mip_cmd->add_option("--heuristic-seconds", heuristic_limit);
+
   double baseline_limit = 600;
   CLI::App* baseline = app.add_subcommand("baseline", "CBC alone on the time-indexed model");
   baseline->add_option("file", file)->required();
@@ -69,7 +77,28 @@ int main(int argc, char** argv) {
   out["instance"] = file;
   out["ships"] = instance->num_ships();
   out["berths"] = instance->num_berths();
-  if (*solve) {
+  if (*mip_cmd) {
+    HeuristicOptions h;
+    h.time_limit_seconds = heuristic_limit;
+    relos::Result<HeuristicResult> hr = RunIteratedLocalSearch(*instance, h);
+    if (!hr.ok()) return Fail(hr.status());
+    MipOptions mip;
+    mip.time_limit_seconds = mip_limit;
+    mip.incumbent = hr->schedule;
+    relos::Result<MipOutcome> r = SolveTimeIndexedMip(*instance, mip);
+    if (!r.ok()) return Fail(r.status());
+    out["heuristic_objective"] = hr->objective;
+    out["heuristic_iterations"] = hr->iterations;
+    out["objective"] = r->objective;
+    out["lower_bound"] = r->lower_bound;
+    out["lp_bound"] = r->lp_bound;
+    out["proven_optimal"] = r->proven_optimal;
+    out["too_large"] = r->too_large;
+    out["columns_before_lp"] = r->columns_before_lp;
+    out["columns"] = r->columns;
+    out["lp_seconds"] = r->lp_seconds;
+    out["cbc_seconds"] = r->cbc_seconds;
+  } else if (*solve) {
     relos::Result<Method> m = ParseMethod(method);
     if (!m.ok()) return Fail(m.status());
     solve_options.method = *m;

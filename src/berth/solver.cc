@@ -15,7 +15,7 @@ using Clock = std::chrono::steady_clock;
 // Above this many columns (after pruning with the incumbent) the LP alone
 // takes tens of seconds on one core, so auto mode leaves such instances to
 // the heuristic.
-constexpr int64_t kAutoMaxColumns = 400'000;
+constexpr int64_t kAutoMaxColumns = 150'000;
 
 double SecondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
@@ -50,9 +50,10 @@ struct Best {
 
 // Runs the exact model with the current best as incumbent and folds its
 // outcome into `best`. Returns FailedPrecondition if it proved infeasibility.
-Status RunExact(const Instance& in, double seconds, int64_t max_columns, Best* best) {
+Status RunExact(const Instance& in, double seconds, int64_t max_columns, double lp_seconds, Best* best) {
   MipOptions mip;
   mip.time_limit_seconds = seconds;
+  mip.lp_time_limit_seconds = lp_seconds;
   mip.incumbent = best->schedule;
   mip.max_columns = max_columns;
   ASSIGN_OR_RETURN(MipOutcome outcome, SolveTimeIndexedMip(in, mip));
@@ -112,7 +113,7 @@ Result<SolveResult> SolveBerthAllocation(const Instance& in, const SolveOptions&
       greedy.seed = options.seed;
       Result<HeuristicResult> g = RunIteratedLocalSearch(in, greedy);
       if (g.ok()) best.Offer(g->schedule, g->objective, "greedy");
-      RETURN_IF_ERROR(RunExact(in, left(), MipOptions().max_columns, &best));
+      RETURN_IF_ERROR(RunExact(in, left(), MipOptions().max_columns, 0, &best));
       break;
     }
     case Method::kAuto: {
@@ -121,7 +122,9 @@ Result<SolveResult> SolveBerthAllocation(const Instance& in, const SolveOptions&
       const double warmup = std::min(0.25 * limit, 0.5 + 0.01 * in.num_ships());
       RETURN_IF_ERROR(RunHeuristic(in, warmup, options.seed, &best));
       if (left() > 0.1 && !best.proven_optimal) {
-        RETURN_IF_ERROR(RunExact(in, left(), kAutoMaxColumns, &best));
+        // The LP may not take more than a third of what is left, so that a
+        // model too big for the budget still leaves the heuristic its time.
+        RETURN_IF_ERROR(RunExact(in, left(), kAutoMaxColumns, left() / 3, &best));
       }
       if (left() > 0.1 && !best.proven_optimal && best.schedule) {
         RETURN_IF_ERROR(RunHeuristic(in, left(), options.seed + 1, &best));
@@ -129,7 +132,7 @@ Result<SolveResult> SolveBerthAllocation(const Instance& in, const SolveOptions&
       if (!best.schedule && left() > 0.1) {
         // The heuristic met no feasible schedule; the full model may still
         // find one or prove there is none.
-        RETURN_IF_ERROR(RunExact(in, left(), MipOptions().max_columns, &best));
+        RETURN_IF_ERROR(RunExact(in, left(), MipOptions().max_columns, 0, &best));
       }
       break;
     }

@@ -34,6 +34,9 @@ struct MipOptions {
   // The model is not built past this many columns (memory and LP time grow
   // with it); the outcome then says `too_large`.
   int64_t max_columns = 1'500'000;
+  // At most this long for the LP relaxation before pruning (0: no separate
+  // limit); past it the call gives up with `lp_timed_out`.
+  double lp_time_limit_seconds = 0;
 };
 
 struct MipOutcome {
@@ -45,9 +48,12 @@ struct MipOutcome {
   bool proven_optimal = false;
   bool proven_infeasible = false;  // no feasible schedule exists at all
   bool too_large = false;    // model exceeded max_columns; nothing solved
+  bool lp_timed_out = false; // the LP relaxation ran out of time; no CBC run
   int64_t columns = 0;       // columns handed to CBC
   int64_t columns_before_lp = 0;
   double lp_bound = 0;       // LP relaxation value (0 if not solved)
+  double lp_seconds = 0;     // building the model and solving its LP
+  double cbc_seconds = 0;    // branch and bound
 };
 
 // Solves the model within the time limit. Schedules returned pass
