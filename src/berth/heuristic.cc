@@ -38,6 +38,7 @@ class Search {
     berth_cost_.assign(m, 0);
     berth_of_.assign(n, -1);
     pos_of_.assign(n, -1);
+    active_.assign(n, 1);
   }
 
   bool EveryShipFitsSomewhere() const {
@@ -54,6 +55,12 @@ class Search {
       Refresh(b);
       total_cost_ += berth_cost_[b];
     }
+  }
+
+  // Returns to a local optimum seen before: nothing in it needs a look.
+  void Restore(const std::vector<std::vector<int>>& seq) {
+    Load(seq);
+    std::fill(active_.begin(), active_.end(), 0);
   }
 
   const std::vector<std::vector<int>>& sequences() const { return seq_; }
@@ -94,20 +101,29 @@ class Search {
     return s;
   }
 
-  // Steepest descent over relocate and swap moves, one ship at a time.
+  // Descent over relocate and swap moves, one ship at a time. Only ships
+  // marked active are examined (don't-look bits): after a perturbation that
+  // is the few berths it touched, which keeps an iteration cheap on large
+  // instances; a ship becomes active again when its berth changes.
   void LocalSearch(Clock::time_point deadline) {
-    std::vector<int> order(in_.num_ships());
-    std::iota(order.begin(), order.end(), 0);
-    bool improved = true;
-    while (improved) {
-      improved = false;
+    std::vector<int> order;
+    while (true) {
+      order.clear();
+      for (int i = 0; i < in_.num_ships(); ++i) {
+        if (active_[i]) order.push_back(i);
+      }
+      if (order.empty()) return;
       std::shuffle(order.begin(), order.end(), rng_);
       for (int i : order) {
-        if (ImproveShip(i)) improved = true;
+        if (!active_[i]) continue;
+        active_[i] = 0;
+        ImproveShip(i);
       }
       if (Clock::now() >= deadline) return;
     }
   }
+
+  void ActivateAll() { std::fill(active_.begin(), active_.end(), 1); }
 
   // Ruin and recreate: removes ships whose starts lie close to a random ship's
   // (they compete for the same berth time), or random ships, and reinserts
@@ -167,6 +183,7 @@ class Search {
       cost += ShipCost(i, b, t);
       berth_of_[i] = b;
       pos_of_[i] = static_cast<int>(k);
+      active_[i] = 1;
     }
     berth_cost_[b] = cost;
   }
@@ -337,6 +354,7 @@ class Search {
   std::vector<int64_t> berth_cost_;
   std::vector<int> berth_of_;
   std::vector<int> pos_of_;
+  std::vector<char> active_;  // don't-look bits of the local search
   int64_t total_cost_ = 0;
   std::vector<int> scratch_berths_;
   std::vector<int> scratch_seq_;
@@ -390,7 +408,7 @@ Result<HeuristicResult> RunIteratedLocalSearch(const Instance& in, const Heurist
       current = search.sequences();
       current_cost = cost;
     } else {
-      search.Load(current);
+      search.Restore(current);
     }
     history[slot] = current_cost;
     if (!best || current_cost < best->objective) consider(iteration);
@@ -400,7 +418,7 @@ Result<HeuristicResult> RunIteratedLocalSearch(const Instance& in, const Heurist
       since_best = 0;
     } else if (++since_best > 2000) {
       // A long stall: go back to the best state rather than drift further.
-      search.Load(best_penalized);
+      search.Restore(best_penalized);
       current = best_penalized;
       current_cost = best_penalized_cost;
       std::fill(history.begin(), history.end(), current_cost);
