@@ -1,0 +1,58 @@
+// Private to relos_sealanes: the in-memory form of a sea-lane network,
+// shared by the builder, the file reader and the route planner.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "relos/sealanes/passage.h"
+#include "sealanes/land_grid.h"
+
+namespace relos::sealanes::internal {
+
+// Edge flag value for an edge that is not part of a passage's forced route.
+constexpr uint8_t kFreeEdge = 0;
+
+struct NetworkData {
+  LandGrid hard;  // land touches the cell (or beyond an ice limit)
+  LandGrid soft;  // `hard` grown by one cell: shortcuts keep this clearance
+
+  // Nodes.
+  std::vector<double> lat;
+  std::vector<double> lon;
+  std::vector<uint64_t> node_passages;  // bit i: inside passage i
+
+  // Directed edges in CSR form; every edge is stored in both directions.
+  std::vector<uint32_t> first_edge;  // size nodes + 1
+  std::vector<uint32_t> edge_to;
+  std::vector<float> edge_nm;
+  std::vector<uint8_t> edge_forced;  // kFreeEdge, or 1 + index of the passage whose route it is
+
+  PassageTable table;
+  std::vector<ReferencePort> ports;
+
+  // ALT: landmark_nm[v * landmark_count + l] is the network distance
+  // between node v and landmark l (node-major: one cache line per node).
+  uint32_t landmark_count = 0;
+  std::vector<float> landmark_nm;
+
+  // Derived at load, not stored: nodes by 1-degree bin for nearby searches,
+  // and passage areas with longitudes unwrapped across the antimeridian.
+  std::vector<uint32_t> bin_first;  // size 360 * 180 + 1
+  std::vector<uint32_t> bin_nodes;
+  std::vector<std::vector<LonLat>> areas;
+
+  size_t node_count() const { return lat.size(); }
+  static int BinOf(double lat, double lon);
+  // Fills the derived members.
+  void Index();
+};
+
+// The polygon with each longitude moved by whole turns to lie within 180
+// degrees of the previous one, so that areas may span the antimeridian.
+std::vector<LonLat> UnwrapArea(const std::vector<GeoPosition>& area);
+// Point in a passage area (unwrapped polygon from NetworkData::areas).
+bool InArea(const std::vector<LonLat>& area, double lat, double lon);
+
+}  // namespace relos::sealanes::internal

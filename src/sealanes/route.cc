@@ -1,0 +1,456 @@
+#include "relos/sealanes/route.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <queue>
+
+#include "sealanes/network_data.h"
+
+namespace relos::sealanes {
+namespace {
+
+using internal::LandGrid;
+using internal::NetworkData;
+
+constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+constexpr float kInf = std::numeric_limits<float>::infinity();
+// Anchor links kept per end: enough choice of direction out of a harbour.
+constexpr size_t kMaxLinks = 6;
+// Chords for shortcut tests against the dilated grid (see GeodesicClear).
+constexpr double kShortcutChordKm = 100.0;
+
+// Great-circle distance on a sphere of the WGS84 polar radius: never more
+// than the ellipsoidal geodesic, so a safe A* estimate, and cheap.
+double SphereLowerBoundNm(double lat0, double lon0, double lat1, double lon1) {
+  constexpr double kRad = M_PI / 180.0;
+  constexpr double kPolarRadiusNm = 6356752.314 / internal::kMetresPerNm;
+  const double dlat = (lat1 - lat0) * kRad, dlon = (lon1 - lon0) * kRad;
+  const double a = std::sin(dlat / 2) * std::sin(dlat / 2) +
+                   std::cos(lat0 * kRad) * std::cos(lat1 * kRad) * std::sin(dlon / 2) * std::sin(dlon / 2);
+  return 2 * kPolarRadiusNm * std::asin(std::min(1.0, std::sqrt(a)));
+}
+
+// Which passages a query must keep out of, and why (for error messages).
+struct Restrictions {
+  uint64_t mask = 0;
+  bool Excludes(size_t passage) const { return (mask >> passage) & 1; }
+};
+
+// Per-thread search state, reset lazily by generation so that a query does
+// not pay for clearing arrays the size of the network.
+struct Scratch {
+  std::vector<float> g;
+  std::vector<uint32_t> parent;
+  std::vector<uint32_t> seen;
+  uint32_t generation = 0;
+  void Prepare(size_t n) {
+    if (g.size() != n) {
+      g.assign(n, kInf);
+      parent.assign(n, kNone);
+      seen.assign(n, 0);
+      generation = 0;
+    }
+    if (++generation == 0) {
+      std::fill(seen.begin(), seen.end(), 0);
+      generation = 1;
+    }
+  }
+  float G(uint32_t v) const { return seen[v] == generation ? g[v] : kInf; }
+  void Set(uint32_t v, float gv, uint32_t p) {
+    seen[v] = generation;
+    g[v] = gv;
+    parent[v] = p;
+  }
+};
+
+class Query {
+ public:
+  Query(const NetworkData& d, const Restrictions& r) : d_(d), r_(r) {}
+
+  bool Allowed(uint32_t v) const { return (d_.node_passages[v] & r_.mask) == 0; }
+
+  // True when a straight geodesic leg from a to b may replace a stretch of
+  // the network path: it keeps a cell's clearance off land (the dilated
+  // grid), or touches no land at all when one end lies in that clearance
+  // (harbour ends), and enters no excluded passage area.
+  bool LegClear(double lat0, double lon0, double lat1, double lon1, bool shortcut) const {
+    const LandGrid& grid =
+        shortcut && !d_.soft.BlockedAt(lat0, lon0) && !d_.soft.BlockedAt(lat1, lon1) ? d_.soft : d_.hard;
+    const double chord = &grid == &d_.soft ? kShortcutChordKm : LandGrid::kChordKm;
+    if (!grid.GeodesicClear(lat0, lon0, lat1, lon1, chord)) return false;
+    return !EntersExcludedArea(lat0, lon0, lat1, lon1);
+  }
+
+  bool EntersExcludedArea(double lat0, double lon0, double lat1, double lon1) const {
+    if (r_.mask == 0) return false;
+    bool any_area = false;
+    for (size_t p = 0; p < d_.areas.size(); ++p) any_area |= r_.Excludes(p) && !d_.areas[p].empty();
+    if (!any_area) return false;
+    thread_local std::vector<LonLat> pts;
+    pts.clear();
+    // Samples 5 km apart cannot jump across any authored area (all are
+    // tens of kilometres across).
+    internal::GeodesicPoints(lat0, lon0, lat1, lon1, 5.0, pts);
+    for (size_t p = 0; p < d_.areas.size(); ++p) {
+      if (!r_.Excludes(p) || d_.areas[p].empty()) continue;
+      for (const LonLat& q : pts)
+        if (internal::InArea(d_.areas[p], q.lat, q.lon)) return true;
+    }
+    return false;
+  }
+
+  // A* from the `from` links to the `to` links. Fills `nodes` with the path
+  // (possibly empty when the anchors join directly) and returns its length,
+  // or infinity when no allowed path exists.
+  float Search(const SeaAnchor& from, const SeaAnchor& to, std::vector<uint32_t>& nodes) const {
+    thread_local Scratch s;
+    s.Prepare(d_.node_count());
+    const uint32_t lm = d_.landmark_count;
+    // Landmark distances of the target link nodes, for the ALT estimate.
+    std::vector<std::pair<const float*, float>> targets;
+    std::vector<std::pair<uint32_t, float>> goal;
+    for (const SeaAnchor::Link& l : to.links) {
+      if (!Allowed(l.node)) continue;
+      goal.push_back({l.node, l.nm});
+      targets.push_back({lm ? &d_.landmark_nm[static_cast<size_t>(l.node) * lm] : nullptr, l.nm});
+    }
+    if (goal.empty()) return kInf;
+    auto estimate = [&](uint32_t v) {
+      float h = static_cast<float>(SphereLowerBoundNm(d_.lat[v], d_.lon[v], to.water.lat, to.water.lon));
+      if (lm == 0) return h;
+      const float* lv = &d_.landmark_nm[static_cast<size_t>(v) * lm];
+      float best = kInf;
+      for (const auto& [lt, link] : targets) {
+        float bound = 0;
+        for (uint32_t l = 0; l < lm; ++l) bound = std::max(bound, std::fabs(lt[l] - lv[l]));
+        best = std::min(best, bound + link);
+      }
+      return std::max(h, std::isfinite(best) ? best : h);
+    };
+    struct Item {
+      float f, g;
+      uint32_t v;
+      bool operator>(const Item& o) const { return f > o.f; }
+    };
+    std::priority_queue<Item, std::vector<Item>, std::greater<>> open;
+    for (const SeaAnchor::Link& l : from.links) {
+      if (!Allowed(l.node) || l.nm >= s.G(l.node)) continue;
+      s.Set(l.node, l.nm, kNone);
+      open.push({l.nm + estimate(l.node), l.nm, l.node});
+    }
+    float best = kInf;
+    uint32_t best_node = kNone;
+    while (!open.empty()) {
+      const Item top = open.top();
+      open.pop();
+      if (top.f >= best) break;
+      const uint32_t u = top.v;
+      const float gu = s.G(u);
+      if (top.g > gu) continue;  // stale entry: u was reached more cheaply since
+      for (const auto& [gn, link] : goal) {
+        if (gn == u && gu + link < best) {
+          best = gu + link;
+          best_node = u;
+        }
+      }
+      for (uint32_t e = d_.first_edge[u]; e < d_.first_edge[u + 1]; ++e) {
+        const uint32_t v = d_.edge_to[e];
+        if (!Allowed(v)) continue;
+        const float gv = gu + d_.edge_nm[e];
+        if (gv < s.G(v)) {
+          s.Set(v, gv, u);
+          open.push({gv + estimate(v), gv, v});
+        }
+      }
+    }
+    nodes.clear();
+    if (best_node == kNone) return kInf;
+    for (uint32_t v = best_node; v != kNone; v = s.parent[v]) nodes.push_back(v);
+    std::reverse(nodes.begin(), nodes.end());
+    return best;
+  }
+
+  uint8_t EdgeFlag(uint32_t a, uint32_t b) const {
+    for (uint32_t e = d_.first_edge[a]; e < d_.first_edge[a + 1]; ++e)
+      if (d_.edge_to[e] == b) return d_.edge_forced[e];
+    return internal::kFreeEdge;
+  }
+
+ private:
+  const NetworkData& d_;
+  const Restrictions& r_;
+};
+
+struct PathPoint {
+  double lat, lon;
+  uint8_t forced_next;  // the leg to the next point is a passage's forced route
+};
+
+// Pulls the path taut: from each kept point, the farthest later point that a
+// clear straight leg reaches (found by doubling then bisection, since
+// visibility along a path is nearly monotone), never across a forced leg.
+std::vector<PathPoint> PullTaut(const Query& q, const std::vector<PathPoint>& in) {
+  std::vector<PathPoint> out;
+  if (in.empty()) return out;
+  size_t i = 0;
+  out.push_back(in[0]);
+  const size_t last = in.size() - 1;
+  while (i < last) {
+    if (in[i].forced_next != internal::kFreeEdge) {
+      out.back().forced_next = in[i].forced_next;
+      out.push_back(in[++i]);
+      continue;
+    }
+    size_t limit = i + 1;
+    while (limit < last && in[limit].forced_next == internal::kFreeEdge) ++limit;
+    auto clear = [&](size_t k) { return q.LegClear(in[i].lat, in[i].lon, in[k].lat, in[k].lon, true); };
+    size_t good = i + 1;  // the network's own leg is always clear
+    size_t bad = limit + 1;  // first index known not to be clear
+    size_t step = 1;
+    while (good + step <= limit) {
+      if (clear(good + step)) {
+        good += step;
+        step *= 2;
+      } else {
+        bad = good + step;
+        break;
+      }
+    }
+    if (bad == limit + 1 && good < limit) {
+      if (clear(limit)) good = limit;
+      else bad = limit;
+    }
+    while (bad <= limit && bad - good > 1) {
+      const size_t mid = (good + bad) / 2;
+      if (clear(mid)) good = mid;
+      else bad = mid;
+    }
+    out.back().forced_next = internal::kFreeEdge;
+    out.push_back(in[good]);
+    i = good;
+  }
+  return out;
+}
+
+double PathNm(const std::vector<PathPoint>& pts) {
+  double nm = 0;
+  for (size_t i = 0; i + 1 < pts.size(); ++i) nm += internal::GeodesicNm(pts[i].lat, pts[i].lon, pts[i + 1].lat, pts[i + 1].lon);
+  return nm;
+}
+
+// Passages the route goes through, in order, with the distance at which
+// each starts: forced legs name theirs; areas are found by sampling the legs.
+std::vector<PassageTransit> FindTransits(const NetworkData& d, const std::vector<PathPoint>& pts, double start_nm) {
+  std::vector<PassageTransit> out;
+  std::vector<bool> used(d.table.passages.size(), false);
+  auto note = [&](size_t p, double at) {
+    if (used[p]) return;
+    used[p] = true;
+    out.push_back({d.table.passages[p].id, d.table.passages[p].name, at, std::nullopt});
+  };
+  double along = start_nm;
+  std::vector<LonLat> samples;
+  for (size_t i = 0; i + 1 < pts.size(); ++i) {
+    const double leg = internal::GeodesicNm(pts[i].lat, pts[i].lon, pts[i + 1].lat, pts[i + 1].lon);
+    if (pts[i].forced_next != internal::kFreeEdge) note(pts[i].forced_next - 1u, along);
+    samples.clear();
+    internal::GeodesicPoints(pts[i].lat, pts[i].lon, pts[i + 1].lat, pts[i + 1].lon, 5.0, samples);
+    for (size_t k = 0; k < samples.size(); ++k) {
+      for (size_t p = 0; p < d.areas.size(); ++p) {
+        if (!used[p] && internal::InArea(d.areas[p], samples[k].lat, samples[k].lon)) {
+          note(p, along + leg * static_cast<double>(k) / static_cast<double>(std::max<size_t>(1, samples.size() - 1)));
+        }
+      }
+    }
+    along += leg;
+  }
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.from_start_nm < b.from_start_nm; });
+  return out;
+}
+
+}  // namespace
+
+RoutePlanner::RoutePlanner(const SeaLaneNetwork& network, const Clock& clock) : network_(network), clock_(clock) {}
+
+Result<SeaAnchor> RoutePlanner::Snap(GeoPosition p, std::string_view field) const {
+  const std::string f(field);
+  RETURN_IF_ERROR(GeoPosition::Make(p.lat, p.lon).status().WithContext(f));
+  const NetworkData& d = network_.data();
+  SeaAnchor anchor;
+  anchor.requested = p;
+  Restrictions none;
+  Query q(d, none);
+
+  // Links from a water point to the nearest nodes in sight.
+  auto link = [&](double lat, double lon, std::vector<SeaAnchor::Link>& links) {
+    links.clear();
+    std::vector<std::pair<double, uint32_t>> near;
+    const double coslat = std::max(0.05, std::cos(lat * M_PI / 180.0));
+    const int dr = 2, dc = std::min(180, static_cast<int>(std::ceil(2.0 / coslat)));
+    const int row = static_cast<int>(std::floor(lat + 90.0));
+    const int col = static_cast<int>(std::floor(lon + 180.0));
+    for (int r = std::max(0, row - dr); r <= std::min(179, row + dr); ++r) {
+      for (int c = col - dc; c <= col + dc; ++c) {
+        const int b = r * 360 + ((c % 360) + 360) % 360;
+        for (uint32_t k = d.bin_first[static_cast<size_t>(b)]; k < d.bin_first[static_cast<size_t>(b) + 1]; ++k) {
+          const uint32_t v = d.bin_nodes[k];
+          near.push_back({SphereLowerBoundNm(lat, lon, d.lat[v], d.lon[v]), v});
+        }
+      }
+    }
+    std::sort(near.begin(), near.end());
+    // Nearest first; a node hidden behind land is skipped. Stop once enough
+    // links are found or the candidates get far.
+    size_t tested = 0;
+    for (const auto& [dist, v] : near) {
+      if (links.size() >= kMaxLinks || tested >= 48) break;
+      // Forced-route nodes are reached only along their route.
+      if (d.node_passages[v] != 0 && d.first_edge[v + 1] - d.first_edge[v] <= 2) {
+        bool forced = false;
+        for (uint32_t e = d.first_edge[v]; e < d.first_edge[v + 1]; ++e) forced |= d.edge_forced[e] != internal::kFreeEdge;
+        if (forced) continue;
+      }
+      ++tested;
+      if (q.LegClear(lat, lon, d.lat[v], d.lon[v], false)) {
+        links.push_back({v, static_cast<float>(internal::GeodesicNm(lat, lon, d.lat[v], d.lon[v]))});
+      }
+    }
+  };
+
+  if (!d.hard.BlockedAt(p.lat, p.lon)) {
+    link(p.lat, p.lon, anchor.links);
+    if (!anchor.links.empty()) {
+      anchor.water = p;
+      return anchor;
+    }
+  }
+  // On land, in a harbour the grid cannot resolve, or in water that sees no
+  // node: the nearest water cell (by distance) from which nodes are in sight.
+  const LandGrid& g = d.hard;
+  const double cell_nm = 60.0 / g.cells_per_degree();
+  const int rr = static_cast<int>(std::ceil(kMaxSnapNm / cell_nm)) + 1;
+  const double coslat = std::max(0.05, std::cos(p.lat * M_PI / 180.0));
+  const int rc = std::min(g.width() / 2, static_cast<int>(std::ceil(rr / coslat)));
+  const int row0 = g.Row(p.lat), col0 = g.Col(p.lon);
+  std::vector<std::pair<double, std::pair<int, int>>> cells;
+  for (int r = row0 - rr; r <= row0 + rr; ++r) {
+    if (r < 0 || r >= g.height()) continue;
+    for (int c = col0 - rc; c <= col0 + rc; ++c) {
+      if (g.Blocked(c, r)) continue;
+      const double nm = SphereLowerBoundNm(p.lat, p.lon, g.CellLat(r), g.CellLon(c));
+      if (nm <= kMaxSnapNm) cells.push_back({nm, {c, r}});
+    }
+  }
+  if (cells.empty()) {
+    return InvalidArgument(f + ": position " + p.ToString() + " is on land, more than " +
+                               std::to_string(static_cast<int>(kMaxSnapNm)) + " nm from navigable water",
+                           f);
+  }
+  std::sort(cells.begin(), cells.end());
+  size_t tries = 0;
+  for (const auto& [nm, cell] : cells) {
+    if (++tries > 400) break;
+    const double lat = g.CellLat(cell.second), lon = g.CellLon(cell.first);
+    link(lat, lon, anchor.links);
+    if (!anchor.links.empty()) {
+      anchor.water = GeoPosition{lat, lon};
+      anchor.approach_nm = internal::GeodesicNm(p.lat, p.lon, lat, lon);
+      return anchor;
+    }
+  }
+  return NotFound(f + ": no sea route reaches " + p.ToString() + " (enclosed water, not joined to the oceans)", f);
+}
+
+Result<Route> RoutePlanner::Plan(GeoPosition from, GeoPosition to, const RouteOptions& options) const {
+  ASSIGN_OR_RETURN(SeaAnchor a, Snap(from, "from"));
+  ASSIGN_OR_RETURN(SeaAnchor b, Snap(to, "to"));
+  return Plan(a, b, options);
+}
+
+Result<Route> RoutePlanner::Plan(const SeaAnchor& from, const SeaAnchor& to, const RouteOptions& options) const {
+  const NetworkData& d = network_.data();
+  if (options.max_draught_m && !(*options.max_draught_m > 0 && *options.max_draught_m < 40)) {
+    return InvalidArgument("max_draught_m must be between 0 and 40 m", "max_draught");
+  }
+  if (options.beam_m && !(*options.beam_m > 0 && *options.beam_m < 100)) {
+    return InvalidArgument("beam_m must be between 0 and 100 m", "beam");
+  }
+  if (options.speed_knots && !(*options.speed_knots > 0 && *options.speed_knots <= 60)) {
+    return InvalidArgument("speed must be between 0 and 60 knots", "speed");
+  }
+  Restrictions r;
+  for (const std::string& id : options.avoid) {
+    ASSIGN_OR_RETURN(const Passage* p, network_.FindPassage(id));
+    r.mask |= uint64_t{1} << static_cast<size_t>(p - d.table.passages.data());
+  }
+  const Timestamp departure = options.departure.value_or(clock_.Now());
+  for (size_t i = 0; i < d.table.passages.size(); ++i) {
+    const Passage& p = d.table.passages[i];
+    const bool deep = p.max_draught_m && options.max_draught_m && *options.max_draught_m > *p.max_draught_m;
+    const bool wide = p.max_beam_m && options.beam_m && *options.beam_m > *p.max_beam_m;
+    // A shallow area is for ships known to fit; an unknown ship is assumed deep.
+    const bool shallow = p.kind == PassageKind::kShallowArea && (!options.max_draught_m || deep);
+    const bool closed = p.season && !p.season->Contains(departure);
+    if (deep || wide || shallow || closed) r.mask |= uint64_t{1} << i;
+  }
+
+  Route route;
+  route.from = from.requested;
+  route.to = to.requested;
+  route.departure = departure;
+  route.speed_knots = options.speed_knots;
+  route.geodesic_nm = internal::GeodesicNm(from.requested.lat, from.requested.lon, to.requested.lat, to.requested.lon);
+  route.approach_nm = from.approach_nm + to.approach_nm;
+
+  // A seasonal passage open at departure may be closed by the time the ship
+  // gets there: plan, check arrival times, exclude and plan again.
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    Query q(d, r);
+    std::vector<PathPoint> pts;
+    if (q.LegClear(from.water.lat, from.water.lon, to.water.lat, to.water.lon, false)) {
+      pts = {{from.water.lat, from.water.lon, internal::kFreeEdge}, {to.water.lat, to.water.lon, internal::kFreeEdge}};
+    } else {
+      std::vector<uint32_t> nodes;
+      const float nm = q.Search(from, to, nodes);
+      if (!std::isfinite(nm)) {
+        return NotFound("no sea route from " + from.requested.ToString() + " to " + to.requested.ToString() +
+                            " under the given restrictions",
+                        "route");
+      }
+      pts.push_back({from.water.lat, from.water.lon, internal::kFreeEdge});
+      for (size_t i = 0; i < nodes.size(); ++i) {
+        const uint8_t flag = i + 1 < nodes.size() ? q.EdgeFlag(nodes[i], nodes[i + 1]) : internal::kFreeEdge;
+        pts.push_back({d.lat[nodes[i]], d.lon[nodes[i]], flag});
+      }
+      pts.push_back({to.water.lat, to.water.lon, internal::kFreeEdge});
+      pts = PullTaut(q, PullTaut(q, pts));
+    }
+    route.waypoints.clear();
+    if (from.approach_nm > 0) route.waypoints.push_back(from.requested);
+    for (const PathPoint& p : pts) route.waypoints.push_back(GeoPosition{p.lat, p.lon});
+    if (to.approach_nm > 0) route.waypoints.push_back(to.requested);
+    route.distance_nm = PathNm(pts) + route.approach_nm;
+    route.passages = FindTransits(d, pts, from.approach_nm);
+
+    bool replan = false;
+    if (options.speed_knots) {
+      const double hours = route.distance_nm / *options.speed_knots;
+      route.duration_hours = hours;
+      route.arrival = departure.PlusSeconds(static_cast<int64_t>(std::llround(hours * 3600.0)));
+      for (PassageTransit& t : route.passages) {
+        t.arrival = departure.PlusSeconds(static_cast<int64_t>(std::llround(t.from_start_nm / *options.speed_knots * 3600.0)));
+        auto it = std::find_if(d.table.passages.begin(), d.table.passages.end(), [&](const Passage& p) { return p.id == t.id; });
+        const size_t index = static_cast<size_t>(it - d.table.passages.begin());
+        if (it->season && !it->season->Contains(*t.arrival) && !r.Excludes(index)) {
+          r.mask |= uint64_t{1} << index;
+          replan = true;
+        }
+      }
+    }
+    if (!replan) return route;
+  }
+  return NotFound("no sea route whose seasonal passages are open when the ship reaches them", "route");
+}
+
+}  // namespace relos::sealanes
