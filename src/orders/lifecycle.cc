@@ -57,8 +57,9 @@ OrderState TargetState(Action action) {
 
 Status CheckRead(const Order& order, const Actor& actor) {
   if (actor.party != order.requester && actor.party != order.supplier) {
-    // Same answer as for an id that does not exist: no disclosure.
-    return NotFound("no order " + order.number, "order");
+    // Same answer as for an id that does not exist (OrderService::Get): no
+    // disclosure, not even of the order's number.
+    return NotFound("no order " + std::to_string(order.id), "order");
   }
   return OkStatus();
 }

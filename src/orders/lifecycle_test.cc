@@ -224,5 +224,23 @@ TEST(LifecycleServiceCreateTest, AThirdPartyCannotSeeAnOrder) {
   EXPECT_EQ(seen, o);
 }
 
+TEST(LifecycleServiceCreateTest, AThirdPartyGetsTheSameAnswerAsForAnOrderThatDoesNotExist) {
+  // The same calls on a store holding the order and on one without it.
+  storage::MemoryStore with_store, without_store;
+  relos::testing::OrdersFixture with(with_store), without(without_store);
+  RELOS_ASSERT_OK_AND_ASSIGN(const Order o, with.RaiseTo(S::kSubmitted));
+  const Actor stranger = As("CN", Role::kApprover);
+  EXPECT_EQ(with.orders.Get(stranger, o.id).status(), without.orders.Get(stranger, o.id).status());
+  EXPECT_EQ(with.orders.GetByNumber(stranger, o.number).status(),
+            without.orders.GetByNumber(stranger, o.number).status());
+  for (Action action : relos::testing::AllActions()) {
+    if (action == Action::kCreate) continue;
+    const Status hidden = relos::testing::Perform(with.orders, action, stranger, o).status();
+    EXPECT_TRUE(IsError(hidden, StatusCode::kNotFound, "order")) << Name(action);
+    EXPECT_EQ(hidden, relos::testing::Perform(without.orders, action, stranger, o).status()) << Name(action);
+    EXPECT_EQ(hidden.message().find(o.number), std::string::npos) << hidden;
+  }
+}
+
 }  // namespace
 }  // namespace relos::orders

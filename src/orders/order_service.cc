@@ -231,7 +231,13 @@ Result<Order> OrderService::Transition(const Actor& actor, int64_t id, Action ac
                                        Mutate&& mutate) {
   if (cmd.remark.size() > 2000) return InvalidArgument("remark: longer than 2000 characters", "remark");
   ASSIGN_OR_RETURN(auto txn, store_.BeginWrite());
-  ASSIGN_OR_RETURN(Order before, txn->GetOrder(id));
+  auto loaded = txn->GetOrder(id);
+  // The answer CheckTransition gives a third party, so that the two cannot
+  // be told apart.
+  if (!loaded.ok() && loaded.status().code() == StatusCode::kNotFound) {
+    return NotFound("no order " + std::to_string(id), "order");
+  }
+  ASSIGN_OR_RETURN(Order before, std::move(loaded));
   RETURN_IF_ERROR(CheckTransition(action, before, actor));
   if (cmd.expected_version && *cmd.expected_version != before.version) {
     return Aborted("order " + before.number + " is at version " + std::to_string(before.version) + ", not " +
@@ -456,8 +462,7 @@ Result<Order> OrderService::Get(const Actor& actor, int64_t id) {
 Result<Order> OrderService::GetByNumber(const Actor& actor, const std::string& number) {
   ASSIGN_OR_RETURN(auto txn, store_.BeginRead());
   auto o = txn->GetOrderByNumber(number);
-  if (!o.ok()) return NotFound("no order " + number, "order");
-  RETURN_IF_ERROR(CheckRead(*o, actor));
+  if (!o.ok() || !CheckRead(*o, actor).ok()) return NotFound("no order " + number, "order");
   return *o;
 }
 
