@@ -226,6 +226,13 @@ TEST_F(RegistryFileTest, YamlStringsThatLookLikeOtherTypesStayStrings) {
   registry::RegistryData d;
   d.parties = {registry::Party{"NO", "true", Currency::FromCode("INR").value()}};
   d.catalogue = {registry::CatalogItem{"123", "1.5", registry::SupportCategory::kSupplies, UnitOfMeasure::kEach, "~"}};
+  // Strings YAML gives meaning to in other ways: indicators, comments,
+  // leading spaces, line breaks, the empty string, non-ASCII.
+  for (const char* tricky : {"a: b", "#x", " lead", "trail ", "multi\nline", "", "- dash", "[x", "'q'", "Владивосток",
+                             "null", "1e3", ".inf", "0x1F", "-"}) {
+    d.fuel_compatibility.push_back(
+        registry::FuelCompatibility{tricky, "F-76", registry::FuelCompatibilityLevel::kFull, tricky});
+  }
   auto text = WriteRegistry(d, Format::kYaml);
   ASSERT_TRUE(text.ok()) << text.status();
   auto back = ParseRegistry(*text, Format::kYaml, "r.yaml");
