@@ -3,6 +3,10 @@
 namespace relos::cli {
 
 void RegisterAllCommands(CLI::App& app, CliContext& ctx) {
+  RegisterSetupCommands(app, ctx);
+  RegisterRegistryCommands(app, ctx);
+  RegisterOrderCommands(app, ctx);
+  RegisterAuditCommands(app, ctx);
   RegisterRouteCommand(app, ctx);
   CLI::App* plan = app.add_subcommand("plan", "plan missions, exercises and berth schedules");
   plan->require_subcommand(1);

@@ -11,9 +11,16 @@ namespace relos::cli {
 // Every group below, in the order `relos --help` lists them.
 void RegisterAllCommands(CLI::App& app, CliContext& ctx);
 
+// `relos init`, `relos demo` (src/cli/demo_command.cc).
+void RegisterSetupCommands(CLI::App& app, CliContext& ctx);
+// `relos registry|party|agreement|facility|unit|item ...` (registry_commands.cc).
+void RegisterRegistryCommands(CLI::App& app, CliContext& ctx);
+// `relos order ...` (order_commands.cc).
+void RegisterOrderCommands(CLI::App& app, CliContext& ctx);
+// `relos events`, `relos verify` (audit_commands.cc).
+void RegisterAuditCommands(CLI::App& app, CliContext& ctx);
 // `relos plan berths` (src/cli/plan_berths_command.cc).
 void RegisterPlanBerthsCommand(CLI::App& plan, CliContext& ctx);
-
 // `relos route` and `relos sealanes ...` (src/cli/route_command.cc).
 void RegisterRouteCommand(CLI::App& app, CliContext& ctx);
 

@@ -15,8 +15,12 @@ int main(int argc, char** argv) {
 
   CLI::App app{"relos: reciprocal logistics support, planned, authorised, tracked, priced and settled"};
   app.require_subcommand(1);
-  app.add_option("--db", ctx.db_path, "SQLite database file")->capture_default_str();
-  app.add_option("--as", ctx.as, "acting person as PARTY:ROLE:NAME (for example IN:requester:Lt Rao)");
+  // Global options may also follow the subcommand: `relos order show X --json`.
+  app.fallthrough();
+  app.add_option("--db", ctx.db_path, "database: a SQLite file path")->capture_default_str();
+  app.add_option("--as", ctx.as, "acting person as PARTY:ROLE:NAME (for example 'IN:requester:Lt Rao')");
+  app.add_option("--now", ctx.now, "acting time, ISO 8601 UTC (rehearsals and tests); default: the system clock");
+  app.add_flag("--json", ctx.json, "machine-readable JSON output on read commands");
   relos::cli::RegisterAllCommands(app, ctx);
 
   try {

@@ -66,7 +66,7 @@ Status CheckEligibility(const Order& order, const PolicyContext& ctx) {
   if (notice != terms.min_notice_hours.end()) {
     const int64_t have_hours = (visit.start.unix_seconds() - ctx.now.unix_seconds()) / kSecondsPerHour;
     if (visit.start.unix_seconds() - ctx.now.unix_seconds() < notice->second * kSecondsPerHour) {
-      return Refuse("advance_notice", "a " + std::string(registry::Name(order.purpose)) + " request needs " +
+      return Refuse("advance_notice", "a request for " + std::string(registry::Name(order.purpose)) + " needs " +
                                           std::to_string(notice->second) + " hours' notice; this one gives " +
                                           std::to_string(std::max<int64_t>(have_hours, 0)) + " (visit starts " +
                                           visit.start.ToIso8601() + ")");
