@@ -26,6 +26,9 @@ struct StoreFactory {
   std::function<Result<std::unique_ptr<Store>>(const std::string& dir)> open;
 };
 
+// So that a failing test names the backend rather than dumping bytes.
+inline void PrintTo(const StoreFactory& f, std::ostream* os) { *os << f.name; }
+
 inline std::string StoreFactoryName(const ::testing::TestParamInfo<StoreFactory>& info) { return info.param.name; }
 
 // A fresh empty directory per test, removed afterwards.
