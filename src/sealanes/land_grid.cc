@@ -252,7 +252,9 @@ double GeodesicNm(double lat0, double lon0, double lat1, double lon1) {
 
 void GeodesicPoints(double lat0, double lon0, double lat1, double lon1, double max_km, std::vector<LonLat>& out) {
   const GeographicLib::GeodesicLine line =
-      Wgs84().InverseLine(lat0, lon0, lat1, lon1, GeographicLib::Geodesic::LATITUDE | GeographicLib::Geodesic::LONGITUDE);
+      Wgs84().InverseLine(lat0, lon0, lat1, lon1,
+                          GeographicLib::Geodesic::LATITUDE | GeographicLib::Geodesic::LONGITUDE |
+                              GeographicLib::Geodesic::DISTANCE | GeographicLib::Geodesic::DISTANCE_IN);
   const double total = line.Distance();
   const int pieces = std::max(1, static_cast<int>(std::ceil(total / (max_km * 1000.0))));
   out.push_back({lon0, lat0});

@@ -244,21 +244,29 @@ double PathNm(const std::vector<PathPoint>& pts) {
 std::vector<PassageTransit> FindTransits(const NetworkData& d, const std::vector<PathPoint>& pts, double start_nm) {
   std::vector<PassageTransit> out;
   std::vector<bool> used(d.table.passages.size(), false);
+  std::vector<size_t> slot(d.table.passages.size(), 0);
   auto note = [&](size_t p, double at) {
-    if (used[p]) return;
+    if (used[p]) {
+      out[slot[p]].until_nm = std::max(out[slot[p]].until_nm, at);
+      return;
+    }
     used[p] = true;
-    out.push_back({d.table.passages[p].id, d.table.passages[p].name, at, std::nullopt});
+    slot[p] = out.size();
+    out.push_back({d.table.passages[p].id, d.table.passages[p].name, at, at, std::nullopt, std::nullopt});
   };
   double along = start_nm;
   std::vector<LonLat> samples;
   for (size_t i = 0; i + 1 < pts.size(); ++i) {
     const double leg = internal::GeodesicNm(pts[i].lat, pts[i].lon, pts[i + 1].lat, pts[i + 1].lon);
-    if (pts[i].forced_next != internal::kFreeEdge) note(pts[i].forced_next - 1u, along);
+    if (pts[i].forced_next != internal::kFreeEdge) {
+      note(pts[i].forced_next - 1u, along);
+      note(pts[i].forced_next - 1u, along + leg);
+    }
     samples.clear();
     internal::GeodesicPoints(pts[i].lat, pts[i].lon, pts[i + 1].lat, pts[i + 1].lon, 5.0, samples);
     for (size_t k = 0; k < samples.size(); ++k) {
       for (size_t p = 0; p < d.areas.size(); ++p) {
-        if (!used[p] && internal::InArea(d.areas[p], samples[k].lat, samples[k].lon)) {
+        if (internal::InArea(d.areas[p], samples[k].lat, samples[k].lon)) {
           note(p, along + leg * static_cast<double>(k) / static_cast<double>(std::max<size_t>(1, samples.size() - 1)));
         }
       }
@@ -365,10 +373,10 @@ Result<SeaAnchor> RoutePlanner::Snap(GeoPosition p, std::string_view field) cons
 Result<Route> RoutePlanner::Plan(GeoPosition from, GeoPosition to, const RouteOptions& options) const {
   ASSIGN_OR_RETURN(SeaAnchor a, Snap(from, "from"));
   ASSIGN_OR_RETURN(SeaAnchor b, Snap(to, "to"));
-  return Plan(a, b, options);
+  return PlanBetween(a, b, options);
 }
 
-Result<Route> RoutePlanner::Plan(const SeaAnchor& from, const SeaAnchor& to, const RouteOptions& options) const {
+Result<Route> RoutePlanner::PlanBetween(const SeaAnchor& from, const SeaAnchor& to, const RouteOptions& options) const {
   const NetworkData& d = network_.data();
   if (options.max_draught_m && !(*options.max_draught_m > 0 && *options.max_draught_m < 40)) {
     return InvalidArgument("max_draught_m must be between 0 and 40 m", "max_draught");
@@ -427,9 +435,21 @@ Result<Route> RoutePlanner::Plan(const SeaAnchor& from, const SeaAnchor& to, con
       pts = PullTaut(q, PullTaut(q, pts));
     }
     route.waypoints.clear();
-    if (from.approach_nm > 0) route.waypoints.push_back(from.requested);
-    for (const PathPoint& p : pts) route.waypoints.push_back(GeoPosition{p.lat, p.lon});
-    if (to.approach_nm > 0) route.waypoints.push_back(to.requested);
+    route.legs.clear();
+    if (from.approach_nm > 0) {
+      route.waypoints.push_back(from.requested);
+      route.legs.push_back(LegKind::kApproach);
+    }
+    for (size_t i = 0; i < pts.size(); ++i) {
+      route.waypoints.push_back(GeoPosition{pts[i].lat, pts[i].lon});
+      if (i + 1 < pts.size()) {
+        route.legs.push_back(pts[i].forced_next != internal::kFreeEdge ? LegKind::kPassageRoute : LegKind::kSea);
+      }
+    }
+    if (to.approach_nm > 0) {
+      route.waypoints.push_back(to.requested);
+      route.legs.push_back(LegKind::kApproach);
+    }
     route.distance_nm = PathNm(pts) + route.approach_nm;
     route.passages = FindTransits(d, pts, from.approach_nm);
 
@@ -438,11 +458,16 @@ Result<Route> RoutePlanner::Plan(const SeaAnchor& from, const SeaAnchor& to, con
       const double hours = route.distance_nm / *options.speed_knots;
       route.duration_hours = hours;
       route.arrival = departure.PlusSeconds(static_cast<int64_t>(std::llround(hours * 3600.0)));
+      auto at = [&](double nm) {
+        return departure.PlusSeconds(static_cast<int64_t>(std::llround(nm / *options.speed_knots * 3600.0)));
+      };
       for (PassageTransit& t : route.passages) {
-        t.arrival = departure.PlusSeconds(static_cast<int64_t>(std::llround(t.from_start_nm / *options.speed_knots * 3600.0)));
+        t.arrival = at(t.from_start_nm);
+        t.leaving = at(t.until_nm);
         auto it = std::find_if(d.table.passages.begin(), d.table.passages.end(), [&](const Passage& p) { return p.id == t.id; });
         const size_t index = static_cast<size_t>(it - d.table.passages.begin());
-        if (it->season && !it->season->Contains(*t.arrival) && !r.Excludes(index)) {
+        // The whole transit must fall in the season, not just its start.
+        if (it->season && (!it->season->Contains(*t.arrival) || !it->season->Contains(*t.leaving)) && !r.Excludes(index)) {
           r.mask |= uint64_t{1} << index;
           replan = true;
         }

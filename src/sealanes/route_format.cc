@@ -48,8 +48,10 @@ json Summary(const Route& r) {
   if (r.duration_hours) j["duration_hours"] = std::round(*r.duration_hours * 10) / 10;
   json passages = json::array();
   for (const PassageTransit& t : r.passages) {
-    json p = {{"id", t.id}, {"name", t.name}, {"from_start_nm", std::round(t.from_start_nm)}};
+    json p = {{"id", t.id}, {"name", t.name}, {"from_start_nm", std::round(t.from_start_nm)},
+              {"until_nm", std::round(t.until_nm)}};
     if (t.arrival) p["arrival"] = t.arrival->ToIso8601();
+    if (t.leaving) p["leaving"] = t.leaving->ToIso8601();
     passages.push_back(p);
   }
   j["passages"] = passages;

@@ -26,7 +26,9 @@
 namespace relos::sealanes {
 
 // Farthest a position may be from navigable water and still be routed.
-constexpr double kMaxSnapNm = 40.0;
+// Generous enough for river ports (Kolkata is 70 nm up the Hooghly); the
+// approach leg is then a straight line standing in for the river.
+constexpr double kMaxSnapNm = 100.0;
 
 struct RouteOptions {
   std::vector<std::string> avoid;        // passage ids to keep out of
@@ -54,7 +56,17 @@ struct PassageTransit {
   std::string id;
   std::string name;
   double from_start_nm = 0;          // distance along the route where it starts
+  double until_nm = 0;               // distance along the route where it ends
   std::optional<Timestamp> arrival;  // when the ship gets there (needs speed)
+  std::optional<Timestamp> leaving;  // when the ship is through (needs speed)
+};
+
+// What a leg between two waypoints is. Only sea legs are checked against the
+// land grid; the other two may cross the coastline data by design.
+enum class LegKind : uint8_t {
+  kSea,           // open water, clear of land
+  kApproach,      // from a position off the network to navigable water (a harbour)
+  kPassageRoute,  // along a canal's or narrow strait's authored route
 };
 
 struct Route {
@@ -63,6 +75,7 @@ struct Route {
   // Turning points from `from` to `to`; legs between them are geodesics.
   // The first and last legs are the approaches when a snap was needed.
   std::vector<GeoPosition> waypoints;
+  std::vector<LegKind> legs;     // legs[i] joins waypoints[i] and waypoints[i + 1]
   double distance_nm = 0;        // total along the waypoints, approaches included
   double approach_nm = 0;        // of which approach legs (both ends)
   double geodesic_nm = 0;        // straight geodesic from -> to: a lower bound
@@ -87,8 +100,8 @@ class RoutePlanner {
   // "avoid" for an unknown passage id; NotFound when no route exists under
   // the restrictions (say, every way out avoided).
   Result<Route> Plan(GeoPosition from, GeoPosition to, const RouteOptions& options) const;
-  // As above between anchors from Snap.
-  Result<Route> Plan(const SeaAnchor& from, const SeaAnchor& to, const RouteOptions& options) const;
+  // As above between anchors from Snap (facilities snapped once).
+  Result<Route> PlanBetween(const SeaAnchor& from, const SeaAnchor& to, const RouteOptions& options) const;
 
  private:
   const SeaLaneNetwork& network_;
