@@ -1,0 +1,160 @@
+// Sea-lane benchmarks (Google Benchmark): loading the network, a route
+// between two arbitrary sea positions (snapping included) and a route
+// between two facilities whose snap points are precomputed. Each reports
+// p50 and p90 per query as counters, since the targets are on the median.
+//
+// The network comes from $RELOS_SEALANES (default build/src/cli/sealanes.bin).
+// `relos_sealanes_bench --write-pairs FILE` instead writes the arbitrary and
+// facility pairs with relos's distance and time per pair as JSON, for
+// bench/searoute_compare.mjs to run searoute-js on the same pairs.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "relos/core/time.h"
+#include "relos/sealanes/network.h"
+#include "relos/sealanes/route.h"
+
+namespace {
+
+using relos::GeoPosition;
+using namespace relos::sealanes;
+
+std::string NetworkPath() {
+  const char* env = std::getenv("RELOS_SEALANES");
+  return env ? env : "build/src/cli/sealanes.bin";
+}
+
+const SeaLaneNetwork& Network() {
+  static std::shared_ptr<const SeaLaneNetwork> net = [] {
+    auto r = SeaLaneNetwork::Load(NetworkPath());
+    if (!r.ok()) {
+      std::cerr << r.status() << "\n";
+      std::exit(1);
+    }
+    return *r;
+  }();
+  return *net;
+}
+
+relos::FakeClock& Clock() {
+  static relos::FakeClock clock(*relos::Timestamp::Parse("2025-03-01"));
+  return clock;
+}
+
+// Seeded random sea positions that route (not in enclosed water).
+std::vector<std::pair<GeoPosition, GeoPosition>> ArbitraryPairs(size_t n) {
+  RoutePlanner planner(Network(), Clock());
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> lat(-55, 72), lon(-180, 180);
+  std::vector<std::pair<GeoPosition, GeoPosition>> out;
+  auto sea = [&] {
+    for (;;) {
+      GeoPosition p{lat(rng), lon(rng)};
+      if (!Network().IsBlocked(p)) return p;
+    }
+  };
+  while (out.size() < n) {
+    auto pair = std::make_pair(sea(), sea());
+    if (planner.Plan(pair.first, pair.second, {}).ok()) out.push_back(pair);
+  }
+  return out;
+}
+
+std::vector<std::pair<size_t, size_t>> FacilityPairs(size_t n) {
+  std::mt19937 rng(11);
+  const size_t ports = Network().ports().size();
+  std::uniform_int_distribution<size_t> pick(0, ports - 1);
+  std::vector<std::pair<size_t, size_t>> out;
+  while (out.size() < n) {
+    const size_t a = pick(rng), b = pick(rng);
+    if (a != b) out.push_back({a, b});
+  }
+  return out;
+}
+
+void Percentiles(benchmark::State& state, std::vector<double>& ms) {
+  if (ms.empty()) return;
+  std::sort(ms.begin(), ms.end());
+  state.counters["p50_ms"] = ms[ms.size() / 2];
+  state.counters["p90_ms"] = ms[ms.size() * 9 / 10];
+}
+
+void BM_LoadNetwork(benchmark::State& state) {
+  for (auto _ : state) {
+    auto r = SeaLaneNetwork::Load(NetworkPath());
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_LoadNetwork)->Unit(benchmark::kMillisecond)->Iterations(5);
+
+void BM_RouteArbitrarySeaPositions(benchmark::State& state) {
+  static const auto pairs = ArbitraryPairs(200);
+  RoutePlanner planner(Network(), Clock());
+  std::vector<double> ms;
+  size_t i = 0;
+  for (auto _ : state) {
+    const auto& [a, b] = pairs[i++ % pairs.size()];
+    const auto t0 = std::chrono::steady_clock::now();
+    auto r = planner.Plan(a, b, {});
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    benchmark::DoNotOptimize(r);
+  }
+  Percentiles(state, ms);
+}
+BENCHMARK(BM_RouteArbitrarySeaPositions)->Unit(benchmark::kMillisecond)->Iterations(400);
+
+void BM_RouteBetweenFacilities(benchmark::State& state) {
+  RoutePlanner planner(Network(), Clock());
+  std::vector<SeaAnchor> anchors;
+  for (const ReferencePort& p : Network().ports()) anchors.push_back(*planner.Snap(p.position));
+  static const auto pairs = FacilityPairs(200);
+  std::vector<double> ms;
+  size_t i = 0;
+  for (auto _ : state) {
+    const auto& [a, b] = pairs[i++ % pairs.size()];
+    const auto t0 = std::chrono::steady_clock::now();
+    auto r = planner.PlanBetween(anchors[a], anchors[b], {});
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    benchmark::DoNotOptimize(r);
+  }
+  Percentiles(state, ms);
+}
+BENCHMARK(BM_RouteBetweenFacilities)->Unit(benchmark::kMillisecond)->Iterations(400);
+
+int WritePairs(const char* path) {
+  RoutePlanner planner(Network(), Clock());
+  nlohmann::json out = {{"arbitrary", nlohmann::json::array()}, {"facilities", nlohmann::json::array()}};
+  auto record = [&](const char* kind, GeoPosition a, GeoPosition b, const std::string& label) {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto r = planner.Plan(a, b, {});
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    if (!r.ok()) return;
+    out[kind].push_back({{"label", label}, {"from", {a.lat, a.lon}}, {"to", {b.lat, b.lon}},
+                         {"relos_nm", r->distance_nm}, {"relos_ms", ms}, {"geodesic_nm", r->geodesic_nm}});
+  };
+  for (const auto& [a, b] : ArbitraryPairs(100)) record("arbitrary", a, b, "");
+  const auto& ports = Network().ports();
+  for (const auto& [a, b] : FacilityPairs(100)) {
+    record("facilities", ports[a].position, ports[b].position, ports[a].id + "-" + ports[b].id);
+  }
+  std::ofstream(path) << out.dump(1) << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc == 3 && std::strcmp(argv[1], "--write-pairs") == 0) return WritePairs(argv[2]);
+  benchmark::Initialize(&argc, argv);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
