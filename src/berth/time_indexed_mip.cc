@@ -30,6 +30,7 @@ using Clock = std::chrono::steady_clock;
 // a billion time units would otherwise allocate before any column check.
 constexpr int64_t kMaxGridCells = 50'000'000;
 constexpr double kEps = 1e-6;
+constexpr double kPruneMargin = 1e-4;
 
 struct Column {
   int ship;
@@ -246,7 +247,9 @@ Result<CbcOutcome> RunCbc(const Instance& in, const Model& model, std::optional<
   CbcMain0(cbc, data);
   data.noPrinting_ = true;
   data.useSignalHandler_ = false;
-  const std::string sec = std::to_string(std::max(0.5, seconds));
+  // CBC checks its clock between nodes and not inside preprocessing, so it
+  // gets a little less than what is left to keep the caller's limit.
+  const std::string sec = std::to_string(std::max(0.5, 0.9 * seconds - 0.2));
   std::vector<std::string> args = {"relos", "-log", "0", "-slog", "0", "-timeMode", "elapsed", "-sec", sec};
   if (cutoff) {
     // With a cutoff only strictly better schedules count, and CBC's primal
@@ -264,7 +267,7 @@ Result<CbcOutcome> RunCbc(const Instance& in, const Model& model, std::optional<
   out.search_finished = cbc.status() == 0 && !cbc.isSecondsLimitReached();
   out.best_possible = cbc.getBestPossibleObjValue();
   const double* x = cbc.bestSolution();
-  if (x != nullptr && cbc.getSolverObjValue() < 1e40) {
+  if (x != nullptr && cbc.getObjValue() < 1e40) {
     ASSIGN_OR_RETURN(Schedule s, Decode(in, model, x));
     // With a cutoff CBC may still report a solution at or above it (found
     // before the cutoff applied); only a strictly better one is news.
@@ -333,7 +336,9 @@ Result<MipOutcome> SolveTimeIndexedMip(const Instance& in, const MipOptions& opt
       // non-negative: a column whose reduced cost alone exceeds the gap is
       // in no such schedule.
       const double* rc = lp.getReducedCost();
-      const double gap = static_cast<double>(*upper_bound - 1) - out.lp_bound + kEps;
+      // The margin is far above CLP's optimality tolerance (1e-7) so that an
+      // inexact dual can never prune a column that an improvement needs.
+      const double gap = static_cast<double>(*upper_bound - 1) - out.lp_bound + kPruneMargin;
       std::vector<char> keep(model.columns.size());
       for (size_t c = 0; c < keep.size(); ++c) keep[c] = rc[c] <= gap;
       model = Restrict(model, keep);
