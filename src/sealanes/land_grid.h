@@ -84,7 +84,8 @@ class LandGrid {
 
 // Geodesic distance in nautical miles on WGS84 (GeographicLib).
 double GeodesicNm(double lat0, double lon0, double lat1, double lon1);
-// Points along the geodesic from a to b no more than max_km apart, both ends included.
+// Points along the geodesic from a to b about max_km apart (equal steps of
+// arc length: within 0.5% of equal distance), both ends included.
 void GeodesicPoints(double lat0, double lon0, double lat1, double lon1, double max_km, std::vector<LonLat>& out);
 
 constexpr double kMetresPerNm = 1852.0;

@@ -39,9 +39,14 @@ struct NetworkData {
 
   // Derived at load, not stored: nodes by 1-degree bin for nearby searches,
   // and passage areas with longitudes unwrapped across the antimeridian.
+  std::vector<float> unit;          // per node x, y, z on the unit sphere (A* chord bound)
   std::vector<uint32_t> bin_first;  // size 360 * 180 + 1
   std::vector<uint32_t> bin_nodes;
   std::vector<std::vector<LonLat>> areas;
+  struct Box {
+    double min_lon, max_lon, min_lat, max_lat;
+  };
+  std::vector<Box> area_boxes;  // of `areas`, in their unwrapped longitudes
 
   size_t node_count() const { return lat.size(); }
   static int BinOf(double lat, double lon);
@@ -54,5 +59,11 @@ struct NetworkData {
 std::vector<LonLat> UnwrapArea(const std::vector<GeoPosition>& area);
 // Point in a passage area (unwrapped polygon from NetworkData::areas).
 bool InArea(const std::vector<LonLat>& area, double lat, double lon);
+// True when the straight lon/lat segment a-b (b unwrapped next to a) may
+// touch the box, allowing for the box's longitudes being a turn away.
+bool SegmentNearBox(const NetworkData::Box& box, const LonLat& a, const LonLat& b, double margin_deg);
+// True when the straight lon/lat segment a-b (b unwrapped next to a) enters
+// the area: samples `step_km` apart (areas are tens of km across).
+bool SegmentEntersArea(const std::vector<LonLat>& area, const LonLat& a, const LonLat& b, double step_km);
 
 }  // namespace relos::sealanes::internal

@@ -301,8 +301,45 @@ void NetworkData::Index() {
   bin_nodes.assign(node_count(), 0);
   std::vector<uint32_t> fill(counts.begin(), counts.end() - 1);
   for (size_t v = 0; v < node_count(); ++v) bin_nodes[fill[static_cast<size_t>(BinOf(lat[v], lon[v]))]++] = static_cast<uint32_t>(v);
+  unit.resize(node_count() * 3);
+  for (size_t v = 0; v < node_count(); ++v) {
+    const double la = lat[v] * M_PI / 180.0, lo = lon[v] * M_PI / 180.0;
+    unit[v * 3] = static_cast<float>(std::cos(la) * std::cos(lo));
+    unit[v * 3 + 1] = static_cast<float>(std::cos(la) * std::sin(lo));
+    unit[v * 3 + 2] = static_cast<float>(std::sin(la));
+  }
   areas.clear();
-  for (const Passage& p : table.passages) areas.push_back(UnwrapArea(p.area));
+  area_boxes.clear();
+  for (const Passage& p : table.passages) {
+    areas.push_back(UnwrapArea(p.area));
+    Box box{1e9, -1e9, 1e9, -1e9};
+    for (const LonLat& q : areas.back()) {
+      box.min_lon = std::min(box.min_lon, q.lon);
+      box.max_lon = std::max(box.max_lon, q.lon);
+      box.min_lat = std::min(box.min_lat, q.lat);
+      box.max_lat = std::max(box.max_lat, q.lat);
+    }
+    area_boxes.push_back(box);
+  }
+}
+
+bool SegmentNearBox(const NetworkData::Box& box, const LonLat& a, const LonLat& b, double margin_deg) {
+  if (std::max(a.lat, b.lat) + margin_deg < box.min_lat || std::min(a.lat, b.lat) - margin_deg > box.max_lat) return false;
+  for (double shift : {0.0, 360.0, -360.0}) {
+    const double lo = std::min(a.lon, b.lon) + shift - margin_deg, hi = std::max(a.lon, b.lon) + shift + margin_deg;
+    if (hi >= box.min_lon && lo <= box.max_lon) return true;
+  }
+  return false;
+}
+
+bool SegmentEntersArea(const std::vector<LonLat>& area, const LonLat& a, const LonLat& b, double step_km) {
+  const double deg = std::hypot(b.lon - a.lon, b.lat - a.lat);
+  const int steps = std::max(1, static_cast<int>(std::ceil(deg * 111.0 / step_km)));
+  for (int i = 0; i <= steps; ++i) {
+    const double t = static_cast<double>(i) / steps;
+    if (InArea(area, a.lat + t * (b.lat - a.lat), a.lon + t * (b.lon - a.lon))) return true;
+  }
+  return false;
 }
 
 }  // namespace internal

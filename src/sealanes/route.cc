@@ -15,16 +15,18 @@ using internal::NetworkData;
 
 constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
 constexpr float kInf = std::numeric_limits<float>::infinity();
-// Anchor links kept per end: enough choice of direction out of a harbour.
-constexpr size_t kMaxLinks = 6;
+// Anchor links kept per end: enough choice of direction out of a harbour,
+// few enough to keep the A* estimate (a minimum over them) cheap.
+constexpr size_t kMaxLinks = 4;
 // Chords for shortcut tests against the dilated grid (see GeodesicClear).
 constexpr double kShortcutChordKm = 100.0;
 
 // Great-circle distance on a sphere of the WGS84 polar radius: never more
 // than the ellipsoidal geodesic, so a safe A* estimate, and cheap.
+constexpr double kRad = M_PI / 180.0;
+constexpr double kPolarRadiusNm = 6356752.314 / internal::kMetresPerNm;
+
 double SphereLowerBoundNm(double lat0, double lon0, double lat1, double lon1) {
-  constexpr double kRad = M_PI / 180.0;
-  constexpr double kPolarRadiusNm = 6356752.314 / internal::kMetresPerNm;
   const double dlat = (lat1 - lat0) * kRad, dlon = (lon1 - lon0) * kRad;
   const double a = std::sin(dlat / 2) * std::sin(dlat / 2) +
                    std::cos(lat0 * kRad) * std::cos(lat1 * kRad) * std::sin(dlon / 2) * std::sin(dlon / 2);
@@ -77,27 +79,32 @@ class Query {
   bool LegClear(double lat0, double lon0, double lat1, double lon1, bool shortcut) const {
     const LandGrid& grid =
         shortcut && !d_.soft.BlockedAt(lat0, lon0) && !d_.soft.BlockedAt(lat1, lon1) ? d_.soft : d_.hard;
+    if (grid.BlockedAt(lat0, lon0) || grid.BlockedAt(lat1, lon1)) return false;
     const double chord = &grid == &d_.soft ? kShortcutChordKm : LandGrid::kChordKm;
-    if (!grid.GeodesicClear(lat0, lon0, lat1, lon1, chord)) return false;
-    return !EntersExcludedArea(lat0, lon0, lat1, lon1);
-  }
-
-  bool EntersExcludedArea(double lat0, double lon0, double lat1, double lon1) const {
-    if (r_.mask == 0) return false;
-    bool any_area = false;
-    for (size_t p = 0; p < d_.areas.size(); ++p) any_area |= r_.Excludes(p) && !d_.areas[p].empty();
-    if (!any_area) return false;
     thread_local std::vector<LonLat> pts;
     pts.clear();
-    // Samples 5 km apart cannot jump across any authored area (all are
-    // tens of kilometres across).
-    internal::GeodesicPoints(lat0, lon0, lat1, lon1, 5.0, pts);
-    for (size_t p = 0; p < d_.areas.size(); ++p) {
-      if (!r_.Excludes(p) || d_.areas[p].empty()) continue;
-      for (const LonLat& q : pts)
-        if (internal::InArea(d_.areas[p], q.lat, q.lon)) return true;
+    internal::GeodesicPoints(lat0, lon0, lat1, lon1, chord, pts);
+    for (size_t i = 0; i + 1 < pts.size(); ++i) {
+      const LonLat a = pts[i];
+      const LonLat b{Unwrap(a.lon, pts[i + 1].lon), pts[i + 1].lat};
+      if (!grid.SegmentClear(a.lon, a.lat, b.lon, b.lat)) return false;
+      if (r_.mask == 0) continue;
+      for (size_t p = 0; p < d_.areas.size(); ++p) {
+        if (!r_.Excludes(p) || d_.areas[p].empty()) continue;
+        // A chord strays from the geodesic by far less than the margin.
+        if (internal::SegmentNearBox(d_.area_boxes[p], a, b, 0.1) &&
+            internal::SegmentEntersArea(d_.areas[p], a, b, 2.0)) {
+          return false;
+        }
+      }
     }
-    return false;
+    return true;
+  }
+
+  static double Unwrap(double lon0, double lon1) {
+    while (lon1 - lon0 > 180) lon1 -= 360;
+    while (lon1 - lon0 < -180) lon1 += 360;
+    return lon1;
   }
 
   // A* from the `from` links to the `to` links. Fills `nodes` with the path
@@ -107,26 +114,39 @@ class Query {
     thread_local Scratch s;
     s.Prepare(d_.node_count());
     const uint32_t lm = d_.landmark_count;
-    // Landmark distances of the target link nodes, for the ALT estimate.
-    std::vector<std::pair<const float*, float>> targets;
     std::vector<std::pair<uint32_t, float>> goal;
-    for (const SeaAnchor::Link& l : to.links) {
-      if (!Allowed(l.node)) continue;
-      goal.push_back({l.node, l.nm});
-      targets.push_back({lm ? &d_.landmark_nm[static_cast<size_t>(l.node) * lm] : nullptr, l.nm});
-    }
+    for (const SeaAnchor::Link& l : to.links)
+      if (Allowed(l.node)) goal.push_back({l.node, l.nm});
     if (goal.empty()) return kInf;
-    auto estimate = [&](uint32_t v) {
-      float h = static_cast<float>(SphereLowerBoundNm(d_.lat[v], d_.lon[v], to.water.lat, to.water.lon));
-      if (lm == 0) return h;
-      const float* lv = &d_.landmark_nm[static_cast<size_t>(v) * lm];
-      float best = kInf;
-      for (const auto& [lt, link] : targets) {
-        float bound = 0;
-        for (uint32_t l = 0; l < lm; ++l) bound = std::max(bound, std::fabs(lt[l] - lv[l]));
-        best = std::min(best, bound + link);
+    // ALT towards a set of target nodes n_k reached with extra cost c_k: per
+    // landmark L, with A = min_k d(L,n_k) + c_k and B = max_k d(L,n_k) - c_k,
+    // every k has d(v,n_k) + c_k >= max(A - d(L,v), d(L,v) - B) by the
+    // triangle inequality, so the larger of the two, over all landmarks, never
+    // overestimates: two operations per landmark instead of one per target.
+    std::vector<float> lo(lm, kInf), hi(lm, -kInf);
+    for (const auto& [n, c] : goal) {
+      const float* ln = &d_.landmark_nm[static_cast<size_t>(n) * lm];
+      for (uint32_t l = 0; l < lm; ++l) {
+        lo[l] = std::min(lo[l], ln[l] + c);
+        hi[l] = std::max(hi[l], ln[l] - c);
       }
-      return std::max(h, std::isfinite(best) ? best : h);
+    }
+    // The straight chord through the Earth on a sphere of the polar radius
+    // is shorter than any sea route: a lower bound without trigonometry.
+    const double tz = std::sin(to.water.lat * kRad);
+    const double tx = std::cos(to.water.lat * kRad) * std::cos(to.water.lon * kRad);
+    const double ty = std::cos(to.water.lat * kRad) * std::sin(to.water.lon * kRad);
+    auto estimate = [&](uint32_t v) {
+      const float* u = &d_.unit[static_cast<size_t>(v) * 3];
+      const double dx = u[0] - tx, dy = u[1] - ty, dz = u[2] - tz;
+      float h = static_cast<float>(std::sqrt(dx * dx + dy * dy + dz * dz) * kPolarRadiusNm * 0.999);
+      const float* lv = &d_.landmark_nm[static_cast<size_t>(v) * lm];
+      for (uint32_t l = 0; l < lm; ++l) {
+        // Unreachable landmarks (infinite distances) give no bound.
+        const float b = std::max(lo[l] - lv[l], lv[l] - hi[l]);
+        if (std::isfinite(b)) h = std::max(h, b);
+      }
+      return h;
     };
     struct Item {
       float f, g;
@@ -255,19 +275,30 @@ std::vector<PassageTransit> FindTransits(const NetworkData& d, const std::vector
     out.push_back({d.table.passages[p].id, d.table.passages[p].name, at, at, std::nullopt, std::nullopt});
   };
   double along = start_nm;
-  std::vector<LonLat> samples;
+  std::vector<LonLat> chords;
   for (size_t i = 0; i + 1 < pts.size(); ++i) {
     const double leg = internal::GeodesicNm(pts[i].lat, pts[i].lon, pts[i + 1].lat, pts[i + 1].lon);
     if (pts[i].forced_next != internal::kFreeEdge) {
       note(pts[i].forced_next - 1u, along);
       note(pts[i].forced_next - 1u, along + leg);
     }
-    samples.clear();
-    internal::GeodesicPoints(pts[i].lat, pts[i].lon, pts[i + 1].lat, pts[i + 1].lon, 5.0, samples);
-    for (size_t k = 0; k < samples.size(); ++k) {
+    chords.clear();
+    internal::GeodesicPoints(pts[i].lat, pts[i].lon, pts[i + 1].lat, pts[i + 1].lon, 50.0, chords);
+    const double per_chord = leg / static_cast<double>(chords.size() - 1);
+    for (size_t k = 0; k + 1 < chords.size(); ++k) {
+      const LonLat a = chords[k];
+      LonLat b = chords[k + 1];
+      while (b.lon - a.lon > 180) b.lon -= 360;
+      while (b.lon - a.lon < -180) b.lon += 360;
       for (size_t p = 0; p < d.areas.size(); ++p) {
-        if (internal::InArea(d.areas[p], samples[k].lat, samples[k].lon)) {
-          note(p, along + leg * static_cast<double>(k) / static_cast<double>(std::max<size_t>(1, samples.size() - 1)));
+        if (d.areas[p].empty() || !internal::SegmentNearBox(d.area_boxes[p], a, b, 0.1)) continue;
+        // Where along this chord the area starts and ends, to 2 km.
+        const int steps = std::max(1, static_cast<int>(std::ceil(per_chord * internal::kMetresPerNm / 2000.0)));
+        for (int s = 0; s <= steps; ++s) {
+          const double t = static_cast<double>(s) / steps;
+          if (internal::InArea(d.areas[p], a.lat + t * (b.lat - a.lat), a.lon + t * (b.lon - a.lon))) {
+            note(p, along + per_chord * (static_cast<double>(k) + t));
+          }
         }
       }
     }
@@ -432,7 +463,7 @@ Result<Route> RoutePlanner::PlanBetween(const SeaAnchor& from, const SeaAnchor& 
         pts.push_back({d.lat[nodes[i]], d.lon[nodes[i]], flag});
       }
       pts.push_back({to.water.lat, to.water.lon, internal::kFreeEdge});
-      pts = PullTaut(q, PullTaut(q, pts));
+      pts = PullTaut(q, pts);
     }
     route.waypoints.clear();
     route.legs.clear();
