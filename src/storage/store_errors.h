@@ -34,6 +34,10 @@ inline Status DuplicateEventSeq(int64_t seq) {
   return AlreadyExists("audit event seq " + std::to_string(seq) + " already exists", "storage.duplicate_event");
 }
 
+inline Status DuplicateTransfer(const std::string& id) {
+  return AlreadyExists("transfer id '" + id + "' is already taken", "storage.duplicate_transfer");
+}
+
 inline Status ReadOnlyTransaction() {
   return FailedPrecondition("this is a read transaction; writes need BeginWrite()", "storage.read_only");
 }

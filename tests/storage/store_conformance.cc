@@ -497,3 +497,97 @@ TEST_P(StoreConformanceTest, ConcurrentReadModifyWriteLosesNoUpdate) {
 
 }  // namespace
 }  // namespace relos::storage::testing
+
+namespace relos::storage::testing {
+namespace {
+
+ledger::Transfer SampleTransfer(const std::string& id, const std::string& dr, const std::string& cr, int64_t amount,
+                                const char* at, const std::string& order = "") {
+  ledger::Transfer t;
+  t.id = id;
+  t.debit_account = dr;
+  t.credit_account = cr;
+  t.amount = amount;
+  t.unit = "RUB";
+  t.code = "test";
+  t.agreement = "AG";
+  t.order = order;
+  t.at = T(at);
+  return t;
+}
+
+TEST_P(StoreConformanceTest, LedgerAccountsTransfersAndRecords) {
+  auto w = Write(store());
+  ledger::Account a{"AG:RU:receivable:IN:RUB", "AG", "RU", "receivable", "IN", "RUB", 1, 5, 6, 7, 8, T("2026-01-01")};
+  ledger::Account b{"AG:IN:payable:RU:RUB", "AG", "IN", "payable", "RU", "RUB"};
+  ASSERT_OK(w->Ledger().PutAccount(a));
+  ASSERT_OK(w->Ledger().PutAccount(b));
+  auto t1 = w->Ledger().InsertTransfer(SampleTransfer("t1", a.code, b.code, 100, "2026-01-02", "O-1"));
+  ASSERT_TRUE(t1.ok()) << t1.status();
+  auto t2 = w->Ledger().InsertTransfer(SampleTransfer("t2", b.code, a.code, 40, "2026-02-02"));
+  ASSERT_TRUE(t2.ok());
+  EXPECT_LT(*t1, *t2);
+  auto dup = w->Ledger().InsertTransfer(SampleTransfer("t1", a.code, b.code, 1, "2026-01-02"));
+  EXPECT_EQ(dup.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(dup.status().reason(), "storage.duplicate_transfer");
+  ASSERT_OK(w->Ledger().PutRecord({"bill", "B-2", "AG", "IN", "open", T("2026-03-01"), "{\"x\":2}"}));
+  ASSERT_OK(w->Ledger().PutRecord({"bill", "B-1", "AG", "IN", "paid", T("2026-03-01"), "{\"x\":1}"}));
+  ASSERT_OK(w->Ledger().PutRecord({"rik", "R-1", "AG", "O-1", "open", T("2026-03-01"), "{}"}));
+  ASSERT_OK(w->Commit());
+
+  auto r = Read(store());
+  auto got = r->Ledger().GetAccount(a.code);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(*got, a);
+  EXPECT_EQ(r->Ledger().GetAccount("nope").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(r->Ledger().ListAccounts("AG")->size(), 2u);
+  EXPECT_TRUE(r->Ledger().ListAccounts("OTHER")->empty());
+  auto found = r->Ledger().FindTransfer("t1");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->seq, *t1);
+  EXPECT_EQ((*found)->order, "O-1");
+  EXPECT_EQ((*found)->at, T("2026-01-02"));
+  EXPECT_FALSE(r->Ledger().FindTransfer("none")->has_value());
+
+  ledger::TransferFilter f;
+  f.account = a.code;
+  EXPECT_EQ(r->Ledger().ListTransfers(f)->size(), 2u);
+  f.from = T("2026-02-01");
+  auto feb = r->Ledger().ListTransfers(f);
+  ASSERT_EQ(feb->size(), 1u);
+  EXPECT_EQ((*feb)[0].id, "t2");
+  ledger::TransferFilter by_order;
+  by_order.order = "O-1";
+  EXPECT_EQ(r->Ledger().ListTransfers(by_order)->size(), 1u);
+  ledger::TransferFilter page;
+  page.limit = 1;
+  page.after_seq = *t1;
+  EXPECT_EQ((*r->Ledger().ListTransfers(page))[0].id, "t2");
+  page.limit = 0;
+  EXPECT_EQ(r->Ledger().ListTransfers(page).status().code(), StatusCode::kInvalidArgument);
+
+  auto bills = r->Ledger().ListRecords({"bill"});
+  ASSERT_EQ(bills->size(), 2u);
+  EXPECT_EQ((*bills)[0].key, "B-1");
+  ledger::RecordFilter open{"bill"};
+  open.status = "open";
+  EXPECT_EQ(r->Ledger().ListRecords(open)->size(), 1u);
+  auto rik = r->Ledger().FindRecord("rik", "R-1");
+  ASSERT_TRUE(rik.ok() && rik->has_value());
+  EXPECT_EQ((*rik)->ref, "O-1");
+  EXPECT_EQ(r->Ledger().PutAccount(a).code(), StatusCode::kFailedPrecondition);
+}
+
+TEST_P(StoreConformanceTest, AnUncommittedLedgerWriteLeavesNothing) {
+  {
+    auto w = Write(store());
+    ASSERT_OK(w->Ledger().PutAccount({"AG:RU:receivable:IN:RUB", "AG", "RU", "receivable", "IN", "RUB"}));
+    ASSERT_TRUE(w->Ledger().InsertTransfer(SampleTransfer("t1", "x", "y", 1, "2026-01-01")).ok());
+  }
+  auto r = Read(store());
+  EXPECT_TRUE(r->Ledger().ListAccounts("")->empty());
+  EXPECT_FALSE(r->Ledger().FindTransfer("t1")->has_value());
+}
+
+}  // namespace
+}  // namespace relos::storage::testing

@@ -21,6 +21,7 @@
 
 #include "relos/audit/event.h"
 #include "relos/core/status.h"
+#include "relos/ledger/tables.h"
 #include "relos/orders/order.h"
 #include "relos/registry/registry.h"
 
@@ -93,6 +94,10 @@ class Transaction {
   virtual Status AppendEvent(const audit::Event& e) = 0;
   // Events with seq > after_seq in seq order, at most `limit`.
   virtual Result<std::vector<audit::Event>> ListEvents(int64_t after_seq, int64_t limit) = 0;
+
+  // ---- Ledger: accounts, transfers and records (relos/ledger/tables.h),
+  // in this same transaction.
+  virtual ledger::LedgerTables& Ledger() = 0;
 
   // Makes every change durable and visible. After Commit the transaction
   // may not be used again. Unavailable/Aborted if the backend could not.

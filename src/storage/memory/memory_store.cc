@@ -23,6 +23,10 @@ struct MemoryState {
   std::map<std::string, int64_t> order_by_number;
   std::map<std::pair<std::string, std::string>, int64_t> order_by_key;  // (requester, key), key non-empty
   std::map<int64_t, audit::Event> events;
+  std::map<std::string, ledger::Account> accounts;
+  std::map<int64_t, ledger::Transfer> transfers;  // by seq
+  std::map<std::string, int64_t> transfer_by_id;
+  std::map<std::pair<std::string, std::string>, ledger::Record> records;  // (kind, key)
 };
 
 struct MemoryShared {
@@ -50,7 +54,19 @@ bool Matches(const orders::Order& o, const OrderFilter& f) {
          same(f.facility, o.facility) && same(f.unit, o.unit) && (f.states.empty() || f.states.count(o.state));
 }
 
-class MemoryTransaction final : public Transaction {
+bool Matches(const ledger::Transfer& t, const ledger::TransferFilter& f) {
+  auto same = [](const std::optional<std::string>& want, const std::string& have) { return !want || *want == have; };
+  return (!f.account || t.debit_account == *f.account || t.credit_account == *f.account) && same(f.order, t.order) &&
+         same(f.pending_id, t.pending_id) && same(f.reference, t.reference) && (!f.from || !(t.at < *f.from)) &&
+         (!f.to || t.at < *f.to);
+}
+
+bool Matches(const ledger::Record& r, const ledger::RecordFilter& f) {
+  auto same = [](const std::optional<std::string>& want, const std::string& have) { return !want || *want == have; };
+  return r.kind == f.kind && same(f.agreement, r.agreement) && same(f.ref, r.ref) && same(f.status, r.status);
+}
+
+class MemoryTransaction final : public Transaction, public ledger::LedgerTables {
  public:
   // A read transaction over `snapshot`.
   explicit MemoryTransaction(std::shared_ptr<const State> snapshot) : snapshot_(std::move(snapshot)) {}
@@ -197,6 +213,77 @@ class MemoryTransaction final : public Transaction {
     for (auto it = view().events.upper_bound(after_seq);
          it != view().events.end() && static_cast<int64_t>(out.size()) < limit; ++it) {
       out.push_back(it->second);
+    }
+    return out;
+  }
+
+  ledger::LedgerTables& Ledger() override { return *this; }
+
+  Status PutAccount(const ledger::Account& a) override {
+    RETURN_IF_ERROR(CheckWritable());
+    working_->accounts[a.code] = a;
+    return OkStatus();
+  }
+  Result<ledger::Account> GetAccount(const std::string& code) override {
+    RETURN_IF_ERROR(CheckOpen());
+    auto it = view().accounts.find(code);
+    if (it == view().accounts.end()) return NotFoundError("account", code);
+    return it->second;
+  }
+  Result<std::vector<ledger::Account>> ListAccounts(const std::string& agreement) override {
+    RETURN_IF_ERROR(CheckOpen());
+    std::vector<ledger::Account> out;
+    for (const auto& [code, a] : view().accounts) {
+      if (agreement.empty() || a.agreement == agreement) out.push_back(a);
+    }
+    return out;
+  }
+
+  Result<int64_t> InsertTransfer(const ledger::Transfer& t) override {
+    RETURN_IF_ERROR(CheckWritable());
+    State& s = *working_;
+    if (s.transfer_by_id.count(t.id)) return internal::DuplicateTransfer(t.id);
+    int64_t seq = s.transfers.empty() ? 1 : s.transfers.rbegin()->first + 1;
+    ledger::Transfer stored = t;
+    stored.seq = seq;
+    s.transfers.emplace(seq, std::move(stored));
+    s.transfer_by_id.emplace(t.id, seq);
+    return seq;
+  }
+  Result<std::optional<ledger::Transfer>> FindTransfer(const std::string& id) override {
+    RETURN_IF_ERROR(CheckOpen());
+    auto it = view().transfer_by_id.find(id);
+    if (it == view().transfer_by_id.end()) return std::optional<ledger::Transfer>();
+    return std::optional<ledger::Transfer>(view().transfers.at(it->second));
+  }
+  Result<std::vector<ledger::Transfer>> ListTransfers(const ledger::TransferFilter& f) override {
+    RETURN_IF_ERROR(CheckOpen());
+    RETURN_IF_ERROR(internal::CheckLimit(f.limit));
+    std::vector<ledger::Transfer> out;
+    for (auto it = view().transfers.upper_bound(f.after_seq);
+         it != view().transfers.end() && static_cast<int64_t>(out.size()) < f.limit; ++it) {
+      if (Matches(it->second, f)) out.push_back(it->second);
+    }
+    return out;
+  }
+
+  Status PutRecord(const ledger::Record& r) override {
+    RETURN_IF_ERROR(CheckWritable());
+    working_->records[{r.kind, r.key}] = r;
+    return OkStatus();
+  }
+  Result<std::optional<ledger::Record>> FindRecord(const std::string& kind, const std::string& key) override {
+    RETURN_IF_ERROR(CheckOpen());
+    auto it = view().records.find({kind, key});
+    if (it == view().records.end()) return std::optional<ledger::Record>();
+    return std::optional<ledger::Record>(it->second);
+  }
+  Result<std::vector<ledger::Record>> ListRecords(const ledger::RecordFilter& f) override {
+    RETURN_IF_ERROR(CheckOpen());
+    std::vector<ledger::Record> out;
+    for (auto it = view().records.lower_bound({f.kind, ""}); it != view().records.end() && it->first.first == f.kind;
+         ++it) {
+      if (Matches(it->second, f)) out.push_back(it->second);
     }
     return out;
   }

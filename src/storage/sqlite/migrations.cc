@@ -79,6 +79,60 @@ CREATE TABLE events (
   hash        TEXT NOT NULL
 );
 )sql"},
+      {2, "ledger", R"sql(
+-- Ledger accounts with their running balances (updated in the transaction
+-- of every transfer, so a balance is one row).
+CREATE TABLE ledger_accounts (
+  code            TEXT PRIMARY KEY,
+  agreement       TEXT NOT NULL,
+  party           TEXT NOT NULL,
+  purpose         TEXT NOT NULL,
+  counterparty    TEXT NOT NULL,
+  unit            TEXT NOT NULL,
+  flags           INTEGER NOT NULL,
+  debits_pending  INTEGER NOT NULL,
+  debits_posted   INTEGER NOT NULL,
+  credits_pending INTEGER NOT NULL,
+  credits_posted  INTEGER NOT NULL,
+  created_at      INTEGER NOT NULL
+);
+CREATE INDEX ledger_accounts_agreement ON ledger_accounts (agreement, code);
+-- Immutable transfers; at is Unix seconds so that periods are range scans.
+CREATE TABLE ledger_transfers (
+  seq            INTEGER PRIMARY KEY,
+  id             TEXT NOT NULL UNIQUE,
+  debit_account  TEXT NOT NULL,
+  credit_account TEXT NOT NULL,
+  amount         INTEGER NOT NULL CHECK (amount >= 0),
+  unit           TEXT NOT NULL,
+  kind           TEXT NOT NULL,
+  pending_id     TEXT NOT NULL,
+  code           TEXT NOT NULL,
+  agreement      TEXT NOT NULL,
+  order_number   TEXT NOT NULL,
+  line_no        INTEGER NOT NULL,
+  reference      TEXT NOT NULL,
+  corrects       TEXT NOT NULL,
+  at             INTEGER NOT NULL
+);
+CREATE INDEX ledger_transfers_debit ON ledger_transfers (debit_account, at);
+CREATE INDEX ledger_transfers_credit ON ledger_transfers (credit_account, at);
+CREATE INDEX ledger_transfers_order ON ledger_transfers (order_number) WHERE order_number <> '';
+CREATE INDEX ledger_transfers_pending ON ledger_transfers (pending_id) WHERE pending_id <> '';
+CREATE INDEX ledger_transfers_reference ON ledger_transfers (reference) WHERE reference <> '';
+-- Bills, replacement-in-kind obligations, offset proposals, rates.
+CREATE TABLE ledger_records (
+  kind      TEXT NOT NULL,
+  key       TEXT NOT NULL,
+  agreement TEXT NOT NULL,
+  ref       TEXT NOT NULL,
+  status    TEXT NOT NULL,
+  at        INTEGER NOT NULL,
+  body      TEXT NOT NULL,
+  PRIMARY KEY (kind, key)
+);
+CREATE INDEX ledger_records_ref ON ledger_records (kind, ref);
+)sql"},
   };
   return kMigrations;
 }

@@ -97,7 +97,15 @@ constexpr RegistryTable kUnits{"units", "unit"};
 constexpr char kEventColumns[] =
     "seq, at, actor_party, actor_role, actor_name, kind, subject, payload, prev_hash, hash";
 
-class SqliteTransaction final : public Transaction {
+constexpr char kAccountColumns[] =
+    "code, agreement, party, purpose, counterparty, unit, flags, debits_pending, debits_posted, credits_pending, "
+    "credits_posted, created_at";
+constexpr char kTransferColumns[] =
+    "seq, id, debit_account, credit_account, amount, unit, kind, pending_id, code, agreement, order_number, line_no, "
+    "reference, corrects, at";
+constexpr char kRecordColumns[] = "kind, key, agreement, ref, status, at, body";
+
+class SqliteTransaction final : public Transaction, public ledger::LedgerTables {
  public:
   SqliteTransaction(internal::SqlitePool* pool, std::unique_ptr<Connection> conn, bool writable)
       : pool_(pool), conn_(std::move(conn)), writable_(writable) {}
@@ -312,6 +320,141 @@ class SqliteTransaction final : public Transaction {
                   [&](Query& q) { q.Bind(1, after_seq).Bind(2, limit); });
   }
 
+  ledger::LedgerTables& Ledger() override { return *this; }
+
+  Status PutAccount(const ledger::Account& a) override {
+    RETURN_IF_ERROR(CheckWritable());
+    ASSIGN_OR_RETURN(auto q, conn_->Prepare(std::string("INSERT OR REPLACE INTO ledger_accounts (") + kAccountColumns +
+                                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    q->Bind(1, a.code)
+        .Bind(2, a.agreement)
+        .Bind(3, a.party)
+        .Bind(4, a.purpose)
+        .Bind(5, a.counterparty)
+        .Bind(6, a.unit)
+        .Bind(7, a.flags)
+        .Bind(8, a.debits_pending)
+        .Bind(9, a.debits_posted)
+        .Bind(10, a.credits_pending)
+        .Bind(11, a.credits_posted)
+        .Bind(12, a.created_at.unix_seconds());
+    return q->Run();
+  }
+  Result<ledger::Account> GetAccount(const std::string& code) override {
+    ASSIGN_OR_RETURN(auto found, Accounts(std::string("SELECT ") + kAccountColumns + " FROM ledger_accounts WHERE code = ?",
+                                          [&](Query& q) { q.Bind(1, code); }));
+    if (found.empty()) return internal::NotFoundError("account", code);
+    return std::move(found.front());
+  }
+  Result<std::vector<ledger::Account>> ListAccounts(const std::string& agreement) override {
+    if (agreement.empty()) {
+      return Accounts(std::string("SELECT ") + kAccountColumns + " FROM ledger_accounts ORDER BY code", [](Query&) {});
+    }
+    return Accounts(std::string("SELECT ") + kAccountColumns + " FROM ledger_accounts WHERE agreement = ? ORDER BY code",
+                    [&](Query& q) { q.Bind(1, agreement); });
+  }
+
+  Result<int64_t> InsertTransfer(const ledger::Transfer& t) override {
+    RETURN_IF_ERROR(CheckWritable());
+    ASSIGN_OR_RETURN(auto q, conn_->Prepare(std::string("INSERT INTO ledger_transfers (") + kTransferColumns +
+                                            ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    q->Bind(1, t.id)
+        .Bind(2, t.debit_account)
+        .Bind(3, t.credit_account)
+        .Bind(4, t.amount)
+        .Bind(5, t.unit)
+        .Bind(6, std::string(ledger::Name(t.kind)))
+        .Bind(7, t.pending_id)
+        .Bind(8, t.code)
+        .Bind(9, t.agreement)
+        .Bind(10, t.order)
+        .Bind(11, t.line_no)
+        .Bind(12, t.reference)
+        .Bind(13, t.corrects)
+        .Bind(14, t.at.unix_seconds());
+    Status s = q->Run();
+    if (s.code() == StatusCode::kAlreadyExists) return internal::DuplicateTransfer(t.id);
+    RETURN_IF_ERROR(s);
+    return static_cast<int64_t>(sqlite3_last_insert_rowid(conn_->db()));
+  }
+  Result<std::optional<ledger::Transfer>> FindTransfer(const std::string& id) override {
+    ASSIGN_OR_RETURN(auto found, Transfers(std::string("SELECT ") + kTransferColumns + " FROM ledger_transfers WHERE id = ?",
+                                           [&](Query& q) { q.Bind(1, id); }));
+    if (found.empty()) return std::optional<ledger::Transfer>();
+    return std::optional<ledger::Transfer>(std::move(found.front()));
+  }
+  Result<std::vector<ledger::Transfer>> ListTransfers(const ledger::TransferFilter& f) override {
+    RETURN_IF_ERROR(internal::CheckLimit(f.limit));
+    // The statement shape depends only on which filters are set, so the
+    // prepared-statement cache holds a handful of shapes.
+    std::string where = "seq > ?";
+    std::string range;
+    if (f.from) range += " AND at >= ?";
+    if (f.to) range += " AND at < ?";
+    if (f.account) {
+      // Two index range scans (debit side, credit side) rather than a scan
+      // of the whole table.
+      where += " AND seq IN (SELECT seq FROM ledger_transfers WHERE debit_account = ?" + range +
+               " UNION ALL SELECT seq FROM ledger_transfers WHERE credit_account = ?" + range + ")";
+    }
+    if (f.order) where += " AND order_number = ?";
+    if (f.pending_id) where += " AND pending_id = ?";
+    if (f.reference) where += " AND reference = ?";
+    if (f.from) where += " AND at >= ?";
+    if (f.to) where += " AND at < ?";
+    return Transfers(std::string("SELECT ") + kTransferColumns + " FROM ledger_transfers WHERE " + where +
+                         " ORDER BY seq LIMIT ?",
+                     [&](Query& q) {
+                       int i = 1;
+                       q.Bind(i++, f.after_seq);
+                       auto bind_range = [&] {
+                         if (f.from) q.Bind(i++, f.from->unix_seconds());
+                         if (f.to) q.Bind(i++, f.to->unix_seconds());
+                       };
+                       if (f.account) {
+                         q.Bind(i++, *f.account);
+                         bind_range();
+                         q.Bind(i++, *f.account);
+                         bind_range();
+                       }
+                       if (f.order) q.Bind(i++, *f.order);
+                       if (f.pending_id) q.Bind(i++, *f.pending_id);
+                       if (f.reference) q.Bind(i++, *f.reference);
+                       bind_range();
+                       q.Bind(i, f.limit);
+                     });
+  }
+
+  Status PutRecord(const ledger::Record& r) override {
+    RETURN_IF_ERROR(CheckWritable());
+    ASSIGN_OR_RETURN(auto q, conn_->Prepare(std::string("INSERT OR REPLACE INTO ledger_records (") + kRecordColumns +
+                                            ") VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    q->Bind(1, r.kind).Bind(2, r.key).Bind(3, r.agreement).Bind(4, r.ref).Bind(5, r.status).Bind(6, r.at.unix_seconds());
+    q->Bind(7, r.body);
+    return q->Run();
+  }
+  Result<std::optional<ledger::Record>> FindRecord(const std::string& kind, const std::string& key) override {
+    ASSIGN_OR_RETURN(auto found, Records(std::string("SELECT ") + kRecordColumns +
+                                             " FROM ledger_records WHERE kind = ? AND key = ?",
+                                         [&](Query& q) { q.Bind(1, kind).Bind(2, key); }));
+    if (found.empty()) return std::optional<ledger::Record>();
+    return std::optional<ledger::Record>(std::move(found.front()));
+  }
+  Result<std::vector<ledger::Record>> ListRecords(const ledger::RecordFilter& f) override {
+    std::string where = "kind = ?";
+    if (f.agreement) where += " AND agreement = ?";
+    if (f.ref) where += " AND ref = ?";
+    if (f.status) where += " AND status = ?";
+    return Records(std::string("SELECT ") + kRecordColumns + " FROM ledger_records WHERE " + where + " ORDER BY key",
+                   [&](Query& q) {
+                     int i = 1;
+                     q.Bind(i++, f.kind);
+                     if (f.agreement) q.Bind(i++, *f.agreement);
+                     if (f.ref) q.Bind(i++, *f.ref);
+                     if (f.status) q.Bind(i++, *f.status);
+                   });
+  }
+
   Status Commit() override {
     RETURN_IF_ERROR(CheckOpen());
     Status s = conn_->Exec("COMMIT");
@@ -425,6 +568,74 @@ class SqliteTransaction final : public Transaction {
       out.push_back(std::move(e));
     }
     return out;
+  }
+
+  // Runs `sql` and maps each row with `row` (columns in the table's order).
+  template <typename T, typename BindFn, typename RowFn>
+  Result<std::vector<T>> Rows(const std::string& sql, BindFn bind, RowFn row) {
+    RETURN_IF_ERROR(CheckOpen());
+    ASSIGN_OR_RETURN(auto q, conn_->Prepare(sql));
+    bind(*q);
+    std::vector<T> out;
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, q->Step());
+      if (!more) break;
+      ASSIGN_OR_RETURN(T v, row(*q));
+      out.push_back(std::move(v));
+    }
+    return out;
+  }
+
+  template <typename BindFn>
+  Result<std::vector<ledger::Account>> Accounts(const std::string& sql, BindFn bind) {
+    return Rows<ledger::Account>(sql, bind, [](Query& q) -> Result<ledger::Account> {
+      ledger::Account a;
+      a.code = q.Text(0);
+      a.agreement = q.Text(1);
+      a.party = q.Text(2);
+      a.purpose = q.Text(3);
+      a.counterparty = q.Text(4);
+      a.unit = q.Text(5);
+      a.flags = q.Int(6);
+      a.debits_pending = q.Int(7);
+      a.debits_posted = q.Int(8);
+      a.credits_pending = q.Int(9);
+      a.credits_posted = q.Int(10);
+      a.created_at = Timestamp(q.Int(11));
+      return a;
+    });
+  }
+
+  template <typename BindFn>
+  Result<std::vector<ledger::Transfer>> Transfers(const std::string& sql, BindFn bind) {
+    return Rows<ledger::Transfer>(sql, bind, [](Query& q) -> Result<ledger::Transfer> {
+      ledger::Transfer t;
+      t.seq = q.Int(0);
+      t.id = q.Text(1);
+      t.debit_account = q.Text(2);
+      t.credit_account = q.Text(3);
+      t.amount = q.Int(4);
+      t.unit = q.Text(5);
+      auto kind = ledger::ParseTransferKind(q.Text(6));
+      if (!kind.ok()) return DataLoss("ledger_transfers " + t.id + ": " + kind.status().message(), "storage.corrupt");
+      t.kind = *kind;
+      t.pending_id = q.Text(7);
+      t.code = q.Text(8);
+      t.agreement = q.Text(9);
+      t.order = q.Text(10);
+      t.line_no = q.Int(11);
+      t.reference = q.Text(12);
+      t.corrects = q.Text(13);
+      t.at = Timestamp(q.Int(14));
+      return t;
+    });
+  }
+
+  template <typename BindFn>
+  Result<std::vector<ledger::Record>> Records(const std::string& sql, BindFn bind) {
+    return Rows<ledger::Record>(sql, bind, [](Query& q) -> Result<ledger::Record> {
+      return ledger::Record{q.Text(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4), Timestamp(q.Int(5)), q.Text(6)};
+    });
   }
 
   // AlreadyExists if another order (not `self`) has o's number or, for a

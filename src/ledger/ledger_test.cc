@@ -1,0 +1,282 @@
+// The ledger through the real OrderService with the LedgerObserver wired in:
+// a golden journal per settlement path, the ceiling refusal with its
+// figures, close refused with an open balance, idempotent transfers, the
+// trial balance and audit verification after every scenario.
+#include <gtest/gtest.h>
+
+#include "orders/testing/fixture.h"
+#include "relos/audit/verify.h"
+#include "relos/ledger/ledger.h"
+#include "relos/ledger/settlement.h"
+#include "relos/storage/memory_store.h"
+
+namespace relos::ledger {
+namespace {
+
+using orders::Action;
+using orders::Order;
+using orders::OrderState;
+using orders::Role;
+using relos::testing::As;
+using relos::testing::IsError;
+using relos::testing::kAgreement;
+using relos::testing::kF76;
+using relos::testing::Q;
+using relos::testing::T;
+using relos::testing::kInPort;
+
+class LedgerTest : public ::testing::Test {
+ protected:
+  LedgerTest() {
+    auto n = settlement.ImportRates(As("IN", Role::kFinance), "from,to,valid_from,rate\nRUB,USD,2025-01-01,0.0105\nINR,USD,2025-01-01,0.012\n");
+    RELOS_CHECK(n.ok(), n.status().ToString());
+    Status s = fx.UpdateRegistry([](registry::RegistryData& d) {
+      for (auto& a : d.agreements) {
+        a.terms.annual_ceiling["IN"] = Money(6000000000, *Currency::FromCode("USD"));
+        a.terms.annual_ceiling["RU"] = Money(6000000000, *Currency::FromCode("USD"));
+      }
+    });
+    RELOS_CHECK(s.ok(), s.ToString());
+  }
+
+  // Creates the fixture's request (10 t F-76 and a 2-day berth at RU-VLD)
+  // with `mode`, and takes it through submit, approve, deliver.
+  Order Delivered(registry::SettlementMode mode, const std::string& requester = "IN") {
+    auto req = requester == "IN" ? fx.Request() : RuRequest();
+    req.settlement = mode;
+    auto o = ledgered.Create(As(requester, Role::kRequester), req);
+    RELOS_CHECK(o.ok(), o.status().ToString());
+    for (Action a : {Action::kSubmit, Action::kApprove, Action::kDeliver}) {
+      o = relos::testing::Perform(ledgered, a, relos::testing::RightActorFor(a).party == "IN" && requester == "RU"
+                                                   ? Swap(relos::testing::RightActorFor(a))
+                                                   : (requester == "RU" ? Swap(relos::testing::RightActorFor(a))
+                                                                        : relos::testing::RightActorFor(a)),
+                                  *o);
+      RELOS_CHECK(o.ok(), o.status().ToString());
+    }
+    return *o;
+  }
+  static orders::Actor Swap(orders::Actor a) {
+    a.party = a.party == "IN" ? "RU" : "IN";
+    return a;
+  }
+  orders::CreateOrderRequest RuRequest() const {
+    orders::CreateOrderRequest r;
+    r.agreement = kAgreement;
+    r.unit = relos::testing::kRuShip;
+    r.facility = relos::testing::kInPort;
+    r.purpose = registry::Purpose::kPortCall;
+    r.lines = {fx.Line(kF76, Q("20 tonne"))};
+    return r;
+  }
+  Order Receipted(registry::SettlementMode mode, const std::string& requester = "IN") {
+    Order o = Delivered(mode, requester);
+    orders::Actor receiver = As(requester, Role::kReceiver);
+    auto r = ledgered.Receipt(receiver, o.id, {});
+    RELOS_CHECK(r.ok(), r.status().ToString());
+    return *r;
+  }
+
+  // Every transfer, one line each, for golden comparison.
+  std::string Journal() {
+    auto txn = store.BeginRead();
+    TransferFilter f;
+    f.limit = 100000;
+    auto all = (*txn)->Ledger().ListTransfers(f);
+    std::string s;
+    for (const auto& t : *all) {
+      s += std::to_string(t.seq) + " " + std::string(Name(t.kind)) + " " + t.code + " " + t.debit_account + " -> " +
+           t.credit_account + " " + std::to_string(t.amount) + " " + t.unit + "\n";
+    }
+    return s;
+  }
+
+  void ExpectBalanced() {
+    auto txn = store.BeginRead();
+    auto rows = TrialBalance(**txn, "");
+    ASSERT_TRUE(rows.ok()) << rows.status();
+    for (const auto& r : *rows) EXPECT_TRUE(r.balanced()) << r.unit;
+    auto report = audit::VerifyStore(**txn);
+    ASSERT_TRUE(report.ok()) << report.status();
+    EXPECT_TRUE(report->ok()) << report->problem;
+  }
+
+  OrderBalance BalanceOf(const Order& o) {
+    auto txn = store.BeginRead();
+    auto b = BalanceOfOrder(**txn, o.number);
+    RELOS_CHECK(b.ok(), b.status().ToString());
+    return *b;
+  }
+
+  storage::MemoryStore store;
+  relos::testing::OrdersFixture fx{store};
+  LedgerObserver observer;
+  orders::OrderService ledgered{store, fx.clock, {&observer}};
+  SettlementService settlement{store, fx.clock};
+};
+
+TEST_F(LedgerTest, CashPathPendingPostBillPayClose) {
+  Order o = Delivered(registry::SettlementMode::kCash);
+  EXPECT_EQ(BalanceOf(o).open_pending, 3);
+  auto receipted = ledgered.Receipt(As("IN", Role::kReceiver), o.id, {});
+  ASSERT_TRUE(receipted.ok()) << receipted.status();
+  EXPECT_TRUE(IsError(ledgered.Close(As("IN", Role::kFinance), o.id), StatusCode::kFailedPrecondition,
+                      "ledger.open_balance"));
+  fx.clock.Advance(kSecondsPerDay);
+  auto bill = settlement.CreateBill(As("RU", Role::kFinance), kAgreement, T("2026-01-01"), T("2027-01-01"));
+  ASSERT_TRUE(bill.ok()) << bill.status();
+  EXPECT_EQ(bill->lines.size(), 1u);
+  EXPECT_EQ(bill->due, fx.clock.Now().PlusDays(30));
+  EXPECT_TRUE(IsError(settlement.Pay(As("RU", Role::kFinance), bill->number, Money(1, bill->lines[0].converted.currency()), "p0"),
+                      StatusCode::kPermissionDenied, "ledger.role"));
+  auto paid = settlement.Pay(As("IN", Role::kFinance), bill->number, bill->lines[0].converted, "p1");
+  ASSERT_TRUE(paid.ok()) << paid.status();
+  EXPECT_EQ(paid->status, "paid");
+  // The same payment id again is a replay, not a second payment.
+  ASSERT_TRUE(settlement.Pay(As("IN", Role::kFinance), bill->number, bill->lines[0].converted, "p1").ok());
+  EXPECT_TRUE(BalanceOf(o).zero()) << BalanceOf(o).ToString();
+  auto closed = ledgered.Close(As("IN", Role::kFinance), o.id);
+  ASSERT_TRUE(closed.ok()) << closed.status();
+  EXPECT_EQ(Journal(),
+            "1 single ceiling.grant RELOS-TEST:IN:ceiling-limit:2026:USD -> RELOS-TEST:IN:ceiling-control:2026:USD 6000000000 USD\n"
+            "2 pending ceiling.use RELOS-TEST:IN:ceiling-control:2026:USD -> RELOS-TEST:IN:ceiling-limit:2026:USD 945000 USD\n"
+            "3 pending order.approve RELOS-TEST:RU:receivable:IN:RUB -> RELOS-TEST:IN:payable:RU:RUB 60000000 RUB\n"
+            "4 pending order.approve RELOS-TEST:RU:receivable:IN:RUB -> RELOS-TEST:IN:payable:RU:RUB 30000000 RUB\n"
+            "5 post order.receipt RELOS-TEST:RU:receivable:IN:RUB -> RELOS-TEST:IN:payable:RU:RUB 60000000 RUB\n"
+            "6 post order.receipt RELOS-TEST:RU:receivable:IN:RUB -> RELOS-TEST:IN:payable:RU:RUB 30000000 RUB\n"
+            "7 post ceiling.use RELOS-TEST:IN:ceiling-control:2026:USD -> RELOS-TEST:IN:ceiling-limit:2026:USD 945000 USD\n"
+            "8 single bill.clear RELOS-TEST:IN:payable:RU:RUB -> RELOS-TEST:RU:receivable:IN:RUB 90000000 RUB\n"
+            "9 single bill RELOS-TEST:RU:billed-receivable:IN:USD -> RELOS-TEST:IN:billed-payable:RU:USD 945000 USD\n"
+            "10 single payment RELOS-TEST:IN:billed-payable:RU:USD -> RELOS-TEST:RU:billed-receivable:IN:USD 945000 USD\n");
+  ExpectBalanced();
+}
+
+TEST_F(LedgerTest, CeilingRefusalNamesTheFigures) {
+  ASSERT_TRUE(fx.UpdateRegistry([](registry::RegistryData& d) {
+                  d.agreements[0].terms.annual_ceiling["IN"] = Money(500000, *Currency::FromCode("USD"));
+                }).ok());
+  auto req = fx.Request();
+  auto o = ledgered.Create(As("IN", Role::kRequester), req);
+  ASSERT_TRUE(o.ok());
+  ASSERT_TRUE(ledgered.Submit(As("IN", Role::kRequester), o->id).ok());
+  auto r = ledgered.Approve(As("RU", Role::kApprover), o->id, {});
+  ASSERT_TRUE(IsError(r, StatusCode::kResourceExhausted, "ledger.ceiling"));
+  EXPECT_NE(r.status().message().find("5000.00 USD"), std::string::npos) << r.status();
+  EXPECT_NE(r.status().message().find("excess"), std::string::npos) << r.status();
+  // A disaster-relief order is not capped.
+  ASSERT_TRUE(fx.UpdateRegistry([](registry::RegistryData& d) {
+                  d.agreements[0].terms.ceiling_exempt_purposes = {registry::Purpose::kDisasterRelief};
+                }).ok());
+  auto relief = fx.Request({fx.Line(kF76, Q("10 tonne"))}, registry::Purpose::kDisasterRelief);
+  auto d = ledgered.Create(As("IN", Role::kRequester), relief);
+  ASSERT_TRUE(d.ok()) << d.status();
+  ASSERT_TRUE(ledgered.Submit(As("IN", Role::kRequester), d->id).ok());
+  auto approved = ledgered.Approve(As("RU", Role::kApprover), d->id, {});
+  EXPECT_TRUE(approved.ok()) << approved.status();
+  ExpectBalanced();
+}
+
+TEST_F(LedgerTest, PartialReceiptPostsPartAndDisputeStaysPending) {
+  Order o = Delivered(registry::SettlementMode::kCash);
+  auto r = ledgered.Receipt(As("IN", Role::kReceiver), o.id,
+                            {{1, orders::ReceiptVerdict::kDisputed, Q("6 tonne"), "short"}});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(BalanceOf(o).open_pending, 2);  // line 1 and the ceiling
+  auto resolved = ledgered.Resolve(As("RU", Role::kApprover), o.id, 1, Q("8 tonne"));
+  ASSERT_TRUE(resolved.ok()) << resolved.status();
+  EXPECT_EQ(BalanceOf(o).open_pending, 0);
+  ExpectBalanced();
+}
+
+TEST_F(LedgerTest, CancelVoidsEveryPending) {
+  auto o = ledgered.Create(As("IN", Role::kRequester), fx.Request());
+  ASSERT_TRUE(ledgered.Submit(As("IN", Role::kRequester), o->id).ok());
+  ASSERT_TRUE(ledgered.Approve(As("RU", Role::kApprover), o->id, {}).ok());
+  EXPECT_EQ(BalanceOf(*o).open_pending, 3);
+  ASSERT_TRUE(ledgered.Cancel(As("IN", Role::kRequester), o->id, {"not needed"}).ok());
+  EXPECT_TRUE(BalanceOf(*o).zero());
+  ExpectBalanced();
+}
+
+TEST_F(LedgerTest, ReplacementInKindDischargedThenClosed) {
+  Order o = Receipted(registry::SettlementMode::kReplacementInKind);
+  auto riks = settlement.ListRik(As("IN", Role::kFinance), kAgreement);
+  ASSERT_TRUE(riks.ok());
+  ASSERT_EQ(riks->size(), 2u);
+  for (const auto& r : *riks) {
+    auto d = settlement.DeliverRik(As("IN", Role::kFinance), r.key, r.quantity);
+    ASSERT_TRUE(d.ok()) << d.status();
+    EXPECT_EQ(d->status, "discharged");
+  }
+  EXPECT_TRUE(BalanceOf(o).zero()) << BalanceOf(o).ToString();
+  ASSERT_TRUE(ledgered.Close(As("IN", Role::kFinance), o.id).ok());
+  ExpectBalanced();
+}
+
+TEST_F(LedgerTest, OverdueReplacementInKindBecomesACashClaim) {
+  Order o = Receipted(registry::SettlementMode::kReplacementInKind);
+  auto riks = settlement.ListRik(As("IN", Role::kFinance), kAgreement);
+  ASSERT_TRUE(settlement.DeliverRik(As("IN", Role::kFinance), (*riks)[0].key, Q("4 tonne")).ok());
+  auto early = settlement.Tick(As("IN", Role::kFinance));
+  ASSERT_TRUE(early.ok());
+  EXPECT_TRUE(early->empty());
+  fx.clock.Advance(366 * kSecondsPerDay);
+  auto converted = settlement.Tick(As("IN", Role::kFinance));
+  ASSERT_TRUE(converted.ok()) << converted.status();
+  ASSERT_EQ(converted->size(), 2u);
+  EXPECT_EQ((*converted)[0].status, "converted");
+  EXPECT_GT((*converted)[0].claim, 0);
+  // The claim is billed and paid like cash, then the order closes.
+  auto bill = settlement.CreateBill(As("RU", Role::kFinance), kAgreement, T("2026-01-01"), T("2028-01-01"));
+  ASSERT_TRUE(bill.ok()) << bill.status();
+  ASSERT_TRUE(settlement.Pay(As("IN", Role::kFinance), bill->number, Money(bill->total, *Currency::FromCode("USD")), "p").ok());
+  EXPECT_TRUE(BalanceOf(o).zero()) << BalanceOf(o).ToString();
+  ASSERT_TRUE(ledgered.Close(As("IN", Role::kFinance), o.id).ok());
+  ExpectBalanced();
+}
+
+TEST_F(LedgerTest, EqualValueOffsetNeedsBothAcceptances) {
+  Order in_order = Receipted(registry::SettlementMode::kEqualValueExchange, "IN");
+  Order ru_order = Receipted(registry::SettlementMode::kEqualValueExchange, "RU");
+  auto p = settlement.ProposeOffset(As("IN", Role::kFinance), kAgreement);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_GT(p->offset, 0);
+  auto first = settlement.AcceptOffset(As("IN", Role::kFinance), p->id);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->status, "proposed");
+  EXPECT_TRUE(IsError(settlement.AcceptOffset(As("IN", Role::kFinance), p->id), StatusCode::kFailedPrecondition,
+                      "ledger.eve_already_accepted"));
+  auto second = settlement.AcceptOffset(As("RU", Role::kFinance), p->id);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->status, "accepted");
+  // The smaller side is fully offset.
+  const bool in_smaller = BalanceOf(in_order).zero();
+  const bool ru_smaller = BalanceOf(ru_order).zero();
+  EXPECT_TRUE(in_smaller || ru_smaller);
+  ExpectBalanced();
+}
+
+TEST_F(LedgerTest, TransfersAreIdempotentAndCorrectedByReference) {
+  Order o = Receipted(registry::SettlementMode::kCash);
+  auto txn = store.BeginWrite();
+  auto t = (*txn)->Ledger().FindTransfer("order:" + o.number + ":L1:post");
+  ASSERT_TRUE(t.ok() && t->has_value());
+  Transfer replay = **t;
+  auto again = Apply(**txn, replay, As("RU", Role::kFinance));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->seq, (*t)->seq);
+  replay.amount += 1;
+  EXPECT_TRUE(IsError(Apply(**txn, replay, As("RU", Role::kFinance)), StatusCode::kAlreadyExists, "ledger.transfer_id"));
+  auto post_again = (*t).value();
+  post_again.id = "second-post";
+  EXPECT_TRUE(IsError(Apply(**txn, post_again, As("RU", Role::kFinance)), StatusCode::kFailedPrecondition,
+                      "ledger.pending_resolved"));
+  auto fix = Correct(**txn, (*t)->id, "fix-1", fx.clock.Now(), As("RU", Role::kFinance));
+  ASSERT_TRUE(fix.ok()) << fix.status();
+  EXPECT_EQ(fix->corrects, (*t)->id);
+  ASSERT_TRUE((*txn)->Commit().ok());
+  ExpectBalanced();
+}
+
+}  // namespace
+}  // namespace relos::ledger
