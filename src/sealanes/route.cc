@@ -453,6 +453,19 @@ Result<Route> RoutePlanner::PlanBetween(const SeaAnchor& from, const SeaAnchor& 
       std::vector<uint32_t> nodes;
       const float nm = q.Search(from, to, nodes);
       if (!std::isfinite(nm)) {
+        // Say why when an end lies inside a closed or excluded passage.
+        for (const auto* end : {&from, &to}) {
+          uint64_t blocking = ~uint64_t{0};
+          for (const SeaAnchor::Link& l : end->links) blocking &= d.node_passages[l.node] & r.mask;
+          if (end->links.empty() || blocking == 0) continue;
+          std::string names;
+          for (size_t i = 0; i < d.table.passages.size(); ++i)
+            if ((blocking >> i) & 1) names += (names.empty() ? "" : ", ") + d.table.passages[i].name;
+          return NotFound(std::string(end == &from ? "from" : "to") + ": " + end->requested.ToString() +
+                              " lies in " + names + ", closed or avoided for this voyage (departure " +
+                              departure.DateString() + ")",
+                          end == &from ? "from" : "to");
+        }
         return NotFound("no sea route from " + from.requested.ToString() + " to " + to.requested.ToString() +
                             " under the given restrictions",
                         "route");
