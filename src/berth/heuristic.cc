@@ -134,7 +134,7 @@ class Search {
     // Small ruins: on 200-250 ship instances removing at most 10 ships beat
     // removing up to 30 by about 1.5% at equal time (more iterations, and
     // reinsertion stays accurate).
-    const int most = std::clamp(n / 20, 4, 10);
+    const int most = std::clamp(n / 8, 4, 10);
     const int count = std::min(n, 2 + static_cast<int>(Uniform(most - 1)));
     std::vector<int> removed;
     if (Uniform(10) < 7) {

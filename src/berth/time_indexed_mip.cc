@@ -29,8 +29,10 @@ using Clock = std::chrono::steady_clock;
 // Cells of the berth-time grid beyond which the model is refused: a window of
 // a billion time units would otherwise allocate before any column check.
 constexpr int64_t kMaxGridCells = 50'000'000;
-constexpr double kEps = 1e-6;
-constexpr double kPruneMargin = 1e-4;
+// Tolerances for turning LP values into integer bounds: far above CLP's own
+// (1e-7 per column) summed over a few hundred ships.
+constexpr double kEps = 1e-4;
+constexpr double kPruneMargin = 1e-3;
 
 struct Column {
   int ship;
@@ -276,6 +278,87 @@ Result<CbcOutcome> RunCbc(const Instance& in, const Model& model, std::optional<
   return out;
 }
 
+struct LpResult {
+  bool optimal = false;
+  double value = 0;
+  std::vector<double> reduced_cost;  // for every column of the full model
+};
+
+// Solves the LP relaxation of `model` by column generation: a restricted LP
+// holding the incumbent's columns and the earliest few starts of each ship at
+// each berth, then repeatedly adding the columns the current duals price
+// negatively. Only a fraction of the columns ever enters the LP, which makes
+// it several times faster than solving the full LP; the final duals are
+// feasible for the full LP, so the bound and the reduced costs of every
+// column are exact. `optimal` is false if the deadline came first.
+LpResult SolveLpByPricing(const Instance& in, const Model& model, const Schedule& incumbent,
+                          Clock::time_point deadline) {
+  constexpr int kFirstStarts = 4;
+  constexpr double kPricingTolerance = 1e-7;
+  const size_t total = model.columns.size();
+  std::vector<char> in_lp(total, 0);
+  int run = 0;
+  for (size_t c = 0; c < total; ++c) {
+    const Column& col = model.columns[c];
+    const bool same_run = c > 0 && model.columns[c - 1].ship == col.ship && model.columns[c - 1].berth == col.berth;
+    run = same_run ? run + 1 : 0;
+    const ShipAssignment& a = incumbent.ships[col.ship];
+    if (run < kFirstStarts || (a.berth == col.berth && a.start == col.start)) in_lp[c] = 1;
+  }
+  OsiClpSolverInterface lp;
+  LoadInto(Restrict(model, in_lp), in.num_ships(), /*integer=*/false, &lp);
+  Silence(&lp);
+  // After columns are added the basis stays primal feasible: primal simplex
+  // continues from it.
+  lp.setHintParam(OsiDoDualInResolve, false, OsiHintDo);
+  LpResult out;
+  out.reduced_cost.assign(total, 0.0);
+  bool first = true;
+  while (true) {
+    const double left = SecondsLeft(deadline);
+    if (left <= 0) return out;
+    lp.getModelPtr()->setMaximumSeconds(left);
+    if (first) {
+      lp.initialSolve();
+      first = false;
+    } else {
+      lp.resolve();
+    }
+    if (!lp.isProvenOptimal()) return out;
+    const double* y = lp.getRowPrice();
+    std::vector<std::pair<double, size_t>> entering;
+    for (size_t c = 0; c < total; ++c) {
+      double rc = model.columns[c].cost;
+      for (CoinBigIndex k = model.row_begin[c]; k < model.row_begin[c + 1]; ++k) rc -= y[model.row_index[k]];
+      out.reduced_cost[c] = rc;
+      if (!in_lp[c] && rc < -kPricingTolerance) entering.emplace_back(rc, c);
+    }
+    if (entering.empty()) break;
+    const size_t most = std::max<size_t>(500, 4 * static_cast<size_t>(in.num_ships()));
+    if (entering.size() > most) {
+      std::nth_element(entering.begin(), entering.begin() + most, entering.end());
+      entering.resize(most);
+    }
+    std::vector<CoinBigIndex> starts(1, 0);
+    std::vector<int> rows;
+    std::vector<double> costs;
+    for (const auto& [rc, c] : entering) {
+      in_lp[c] = 1;
+      rows.insert(rows.end(), model.row_index.begin() + model.row_begin[c], model.row_index.begin() + model.row_begin[c + 1]);
+      starts.push_back(static_cast<CoinBigIndex>(rows.size()));
+      costs.push_back(model.columns[c].cost);
+    }
+    const int added = static_cast<int>(entering.size());
+    std::vector<double> ones(rows.size(), 1.0);
+    std::vector<double> lower(added, 0.0);
+    std::vector<double> upper(added, lp.getInfinity());
+    lp.addCols(added, starts.data(), rows.data(), ones.data(), lower.data(), upper.data(), costs.data());
+  }
+  out.optimal = true;
+  out.value = lp.getObjValue();
+  return out;
+}
+
 }  // namespace
 
 Result<MipOutcome> SolveTimeIndexedMip(const Instance& in, const MipOptions& options) {
@@ -314,42 +397,33 @@ Result<MipOutcome> SolveTimeIndexedMip(const Instance& in, const MipOptions& opt
 
   const bool prune = upper_bound && options.reduced_cost_fixing;
   if (prune) {
-    OsiClpSolverInterface lp;
-    LoadInto(model, in.num_ships(), /*integer=*/false, &lp);
-    Silence(&lp);
     const double lp_limit = options.lp_time_limit_seconds > 0
                                 ? std::min(options.lp_time_limit_seconds, SecondsLeft(deadline))
                                 : SecondsLeft(deadline);
-    lp.getModelPtr()->setMaximumSeconds(std::max(0.1, lp_limit));
-    lp.initialSolve();
-    if (lp.isProvenOptimal()) {
-      out.lp_bound = lp.getObjValue();
-      const int64_t lp_ceil = static_cast<int64_t>(std::ceil(out.lp_bound - kEps));
-      out.lower_bound = std::max(out.lower_bound, std::min(lp_ceil, *upper_bound));
-      if (lp_ceil >= *upper_bound) {
-        out.lp_seconds = std::chrono::duration<double>(Clock::now() - started).count();
-        out.proven_optimal = true;
-        return out;
-      }
-      // Any schedule strictly better than the incumbent costs at most UB - 1
-      // and at least LP + (its columns' reduced costs), all of which are
-      // non-negative: a column whose reduced cost alone exceeds the gap is
-      // in no such schedule.
-      const double* rc = lp.getReducedCost();
-      // The margin is far above CLP's optimality tolerance (1e-7) so that an
-      // inexact dual can never prune a column that an improvement needs.
-      const double gap = static_cast<double>(*upper_bound - 1) - out.lp_bound + kPruneMargin;
-      std::vector<char> keep(model.columns.size());
-      for (size_t c = 0; c < keep.size(); ++c) keep[c] = rc[c] <= gap;
-      model = Restrict(model, keep);
-    } else if (!lp.isProvenPrimalInfeasible()) {
+    const auto lp_deadline = Clock::now() + std::chrono::microseconds(static_cast<int64_t>(lp_limit * 1e6));
+    LpResult lp = SolveLpByPricing(in, model, *options.incumbent, lp_deadline);
+    out.lp_seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    if (!lp.optimal) {
       // Out of LP time: the model is too big to help within this budget.
-      out.lp_seconds = std::chrono::duration<double>(Clock::now() - started).count();
       out.lp_timed_out = true;
       return out;
     }
-    // An infeasible LP although the incumbent's own columns are in the model
-    // is numerical trouble rather than a proof; CBC gets the full model.
+    out.lp_bound = lp.value;
+    const int64_t lp_ceil = static_cast<int64_t>(std::ceil(out.lp_bound - kEps));
+    out.lower_bound = std::max(out.lower_bound, std::min(lp_ceil, *upper_bound));
+    if (lp_ceil >= *upper_bound) {
+      out.proven_optimal = true;
+      return out;
+    }
+    // Any schedule strictly better than the incumbent costs at most UB - 1
+    // and at least LP + (its columns' reduced costs), all of which are
+    // non-negative: a column whose reduced cost alone exceeds the gap is in
+    // no such schedule. The margin is far above the LP tolerances so that an
+    // inexact dual never prunes a column that an improvement needs.
+    const double gap = static_cast<double>(*upper_bound - 1) - out.lp_bound + kPruneMargin;
+    std::vector<char> keep(model.columns.size());
+    for (size_t c = 0; c < keep.size(); ++c) keep[c] = lp.reduced_cost[c] <= gap;
+    model = Restrict(model, keep);
   }
   out.columns = static_cast<int64_t>(model.columns.size());
   if (SecondsLeft(deadline) <= 0.05) return out;
