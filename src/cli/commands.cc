@@ -6,6 +6,7 @@ void RegisterAllCommands(CLI::App& app, CliContext& ctx) {
   RegisterSetupCommands(app, ctx);
   RegisterRegistryCommands(app, ctx);
   RegisterOrderCommands(app, ctx);
+  RegisterLedgerCommands(app, ctx);
   RegisterAuditCommands(app, ctx);
   RegisterRouteCommand(app, ctx);
   CLI::App* plan = app.add_subcommand("plan", "plan missions, exercises and berth schedules");

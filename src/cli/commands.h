@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/cli_context.h"
+#include "relos/orders/order_service.h"
 
 namespace relos::cli {
 
@@ -17,6 +18,13 @@ void RegisterSetupCommands(CLI::App& app, CliContext& ctx);
 void RegisterRegistryCommands(CLI::App& app, CliContext& ctx);
 // `relos order ...` (order_commands.cc).
 void RegisterOrderCommands(CLI::App& app, CliContext& ctx);
+// `relos ledger|bill|pay|rik|eve|rates|clock ...` (ledger_commands.cc).
+void RegisterLedgerCommands(CLI::App& app, CliContext& ctx);
+// The observers every OrderService of the CLI runs with: the ledger.
+std::vector<orders::OrderObserver*> LedgerObservers();
+// Imports the illustrative demo exchange rates (ledger_commands.cc).
+Status ImportDemoRates(CliContext& ctx);
+
 // `relos events`, `relos verify` (audit_commands.cc).
 void RegisterAuditCommands(CLI::App& app, CliContext& ctx);
 // `relos plan berths` (src/cli/plan_berths_command.cc).

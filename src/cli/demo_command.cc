@@ -9,6 +9,7 @@
 #include "relos/audit/verify.h"
 #include "relos/codec/registry_file.h"
 #include "relos/orders/order_service.h"
+#include "relos/ledger/settlement.h"
 #include "relos/registry/registry_service.h"
 
 namespace relos::cli {
@@ -31,7 +32,7 @@ Status ImportDemo(CliContext& ctx) {
   *ctx.out << fmt::format("Loaded the demo registry: {} parties, {} agreements, {} catalogue items, {} facilities, {} units ({} objects added).\n",
                           data.parties.size(), data.agreements.size(), data.catalogue.size(), data.facilities.size(),
                           data.units.size(), s.added);
-  return OkStatus();
+  return ImportDemoRates(ctx);
 }
 
 // What the scenario needs, found in the registry rather than hard-coded, so
@@ -145,7 +146,8 @@ Status RunDemo(CliContext& ctx) {
   registry::RegistryService registry_service(*store, *clock);
   ASSIGN_OR_RETURN(RegistryData reg, registry_service.Load());
   ASSIGN_OR_RETURN(Cast cast, FindCast(reg, reg.fuel_compatibility));
-  orders::OrderService orders(*store, *clock);
+  orders::OrderService orders(*store, *clock, LedgerObservers());
+  ledger::SettlementService settlement(*store, *clock);
 
   const Actor requester{"IN", Role::kRequester, "Lt Cdr A. Rao"};
   const Actor approver{"RU", Role::kApprover, "Capt 2nd Rank I. Petrov"};
@@ -275,6 +277,24 @@ Status RunDemo(CliContext& ctx) {
   const Quantity agreed = *Quantity::Parse("115", UnitOfMeasureName(cast.supplies->unit));
   n.Command("order resolve " + order.number + " --as 'RU:approver:Capt 2nd Rank I. Petrov' --line 3 --quantity 115");
   ASSIGN_OR_RETURN(order, orders.Resolve(approver, order.id, 3, agreed, {"joint count: 115", std::nullopt}));
+
+  n.Scene("Billing and settlement in cash");
+  n.Say("closing with an open balance is refused:");
+  auto unpaid = orders.Close(finance, order.id);
+  if (unpaid.ok() || unpaid.status().reason() != "ledger.open_balance") {
+    return Internal("the demo expected ledger.open_balance");
+  }
+  n.Say("refused: " + unpaid.status().ToString());
+  const Actor ru_finance{order.supplier, Role::kFinance, "Lt Col A. Volkova"};
+  n.Command("bill create --agreement " + order.agreement + " --as 'RU:finance:Lt Col A. Volkova'");
+  ASSIGN_OR_RETURN(ledger::Bill bill, settlement.CreateBill(ru_finance, order.agreement, order.created_at,
+                                                            clock->Now().PlusSeconds(1)));
+  ASSIGN_OR_RETURN(Currency bill_currency, Currency::FromCode(bill.currency));
+  const Money total(bill.total, bill_currency);
+  n.Say(fmt::format("bill {} for {} due {}", bill.number, total.ToString(), bill.due.DateString()));
+  n.Command("pay " + bill.number + " --amount '" + total.ToString() + "' --payment-id demo-1 --as 'IN:finance:Cdr P. Iyer'");
+  ASSIGN_OR_RETURN(bill, settlement.Pay(finance, bill.number, total, "demo-1"));
+  n.Say("bill " + bill.number + " is " + bill.status);
 
   n.Scene("Close-out by finance");
   n.Command("order close " + order.number + " --as 'IN:finance:Cdr P. Iyer'");

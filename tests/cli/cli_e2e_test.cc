@@ -115,6 +115,19 @@ TEST_F(CliTest, AnOrderGoesThroughEveryStateAsEachPartyAndRole) {
       "1=meter reading"});
   Ok({"order", "receipt", n, "--as", "IN:receiver:Lt Nair", "--dispute", "3=110:ten short"});
   Ok({"order", "resolve", n, "--as", "RU:approver:Capt Petrov", "--line", "3", "--quantity", "115"});
+  // With the ledger wired in, close needs a zero balance: bill and settle first.
+  Outcome early = Relos({"order", "close", n, "--as", "IN:finance:Cdr Iyer"});
+  EXPECT_NE(early.exit_code, 0);
+  EXPECT_NE(early.err.find("ledger.open_balance"), std::string::npos) << early.err;
+  Json bill = Json::parse(Ok({"bill", "create", "--as", "RU:finance:Lt Col Volkova", "--json"}).out)[0];
+  EXPECT_EQ(bill["debtor"], "IN");
+  EXPECT_EQ(bill["currency"], "INR");
+  const std::string total = bill["total"].get<std::string>() + " INR";
+  Json paid = Json::parse(Ok({"pay", bill["number"], "--as", "IN:finance:Cdr Iyer", "--amount", total,
+                              "--payment-id", "pay-1", "--json"}).out)[0];
+  EXPECT_EQ(paid["status"], "paid");
+  Json tb = Json::parse(Ok({"ledger", "trial-balance", "--as", "RU:auditor:Col Orlov", "--json"}).out);
+  for (const auto& row : tb) EXPECT_EQ(row["balanced"], "yes") << row.dump();
   Ok({"order", "close", n, "--as", "IN:finance:Cdr Iyer"});
 
   Json o = Json::parse(Ok({"order", "show", n, "--as", "RU:auditor:Col Orlov", "--json"}).out);
