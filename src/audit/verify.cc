@@ -3,6 +3,7 @@
 #include <map>
 
 #include "relos/codec/codec.h"
+#include "relos/ledger/ledger.h"
 
 namespace relos::audit {
 namespace {
@@ -57,6 +58,62 @@ Result<VerifyReport> VerifyStore(storage::Transaction& txn) {
     all.after_id = orders.back().id;
   }
 
+  // Ledger: every transfer and record as its event recorded it; every
+  // account's static fields as created, its running balances equal to the
+  // sums of its transfers.
+  std::map<std::string, ledger::Account> sums;
+  std::map<std::string, ledger::Transfer> pendings;
+  ledger::TransferFilter tf;
+  tf.limit = 4096;
+  for (;;) {
+    ASSIGN_OR_RETURN(auto batch, txn.Ledger().ListTransfers(tf));
+    for (const auto& t : batch) {
+      current["transfer/" + t.id] = ledger::CanonicalJson(t);
+      ledger::Account& dr = sums[t.debit_account];
+      ledger::Account& cr = sums[t.credit_account];
+      switch (t.kind) {
+        case ledger::TransferKind::kSinglePhase:
+          dr.debits_posted += t.amount;
+          cr.credits_posted += t.amount;
+          break;
+        case ledger::TransferKind::kPending:
+          dr.debits_pending += t.amount;
+          cr.credits_pending += t.amount;
+          pendings[t.id] = t;
+          break;
+        case ledger::TransferKind::kPostPending:
+        case ledger::TransferKind::kVoidPending: {
+          auto p = pendings.find(t.pending_id);
+          const int64_t reserved = p == pendings.end() ? 0 : p->second.amount;
+          dr.debits_pending -= reserved;
+          cr.credits_pending -= reserved;
+          if (t.kind == ledger::TransferKind::kPostPending) {
+            dr.debits_posted += t.amount;
+            cr.credits_posted += t.amount;
+          }
+          break;
+        }
+      }
+    }
+    if (batch.size() < 4096) break;
+    tf.after_seq = batch.back().seq;
+  }
+  ASSIGN_OR_RETURN(auto accounts, txn.Ledger().ListAccounts(""));
+  for (const auto& a : accounts) {
+    current["account/" + a.code] = ledger::CanonicalJson(a, false);
+    const ledger::Account& s = sums[a.code];
+    if (s.debits_pending != a.debits_pending || s.debits_posted != a.debits_posted ||
+        s.credits_pending != a.credits_pending || s.credits_posted != a.credits_posted) {
+      ++report.objects_checked;
+      report.problem = "account/" + a.code + " balances differ from the sum of its transfers (changed outside relos)";
+      return report;
+    }
+  }
+  for (const char* kind : {"bill", "rik", "eve", "rate", "payment"}) {
+    ASSIGN_OR_RETURN(auto records, txn.Ledger().ListRecords({kind}));
+    for (const auto& r : records) current[r.kind + "/" + r.key] = r.body;
+  }
+
   for (const auto& [subject, state] : current) {
     ++report.objects_checked;
     auto it = latest.find(subject);
@@ -76,7 +133,8 @@ Result<VerifyReport> VerifyStore(storage::Transaction& txn) {
     const bool is_object = subject.rfind("order/", 0) == 0 || subject.rfind("party/", 0) == 0 ||
                            subject.rfind("agreement/", 0) == 0 || subject.rfind("item/", 0) == 0 ||
                            subject.rfind("facility/", 0) == 0 || subject.rfind("unit/", 0) == 0 ||
-                           subject == "fuel-compatibility";
+                           subject == "fuel-compatibility" || subject.rfind("transfer/", 0) == 0 ||
+                           subject.rfind("account/", 0) == 0 || subject.rfind("bill/", 0) == 0;
     if (is_object) {
       report.broken_seq = last.seq;
       report.problem = subject + " recorded by event " + std::to_string(last.seq) +
