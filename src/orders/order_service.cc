@@ -402,6 +402,16 @@ Result<Order> OrderService::Receipt(const Actor& actor, int64_t id, const std::v
       if (r.reason.empty()) {
         return InvalidArgument("line " + std::to_string(r.line_no) + ": a dispute must give its reason", "reason");
       }
+      if (q) {
+        ASSIGN_OR_RETURN(int over, q->Compare(*line->delivered));
+        if (over > 0) {
+          // The receipt is what the receiver acknowledges of the delivery; a
+          // surplus is the supplier's to record as a discrepancy.
+          return InvalidArgument("line " + std::to_string(r.line_no) + ": counted " + q->ToString() + " exceeds the " +
+                                     line->delivered->ToString() + " delivered",
+                                 "quantity");
+        }
+      }
       line->verdict = ReceiptVerdict::kDisputed;
       line->dispute_reason = r.reason;
       line->receipted = q ? *q : Quantity(0, line->requested.unit());

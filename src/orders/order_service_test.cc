@@ -240,6 +240,9 @@ TEST_F(OrderServiceTest, ReceiptChecksVerdictsQuantitiesAndReasons) {
                                receipt({1, ReceiptVerdict::kAcknowledged, Q("9 tonne"), ""})));
   EXPECT_TRUE(RefusedUnchanged(store_, StatusCode::kInvalidArgument, "line",
                                receipt({9, ReceiptVerdict::kAcknowledged, std::nullopt, ""})));
+  // A dispute counts what arrived; it cannot claim more than was delivered.
+  EXPECT_TRUE(RefusedUnchanged(store_, StatusCode::kInvalidArgument, "quantity",
+                               receipt({1, ReceiptVerdict::kDisputed, Q("11 tonne"), "more than the meter"})));
   RELOS_ASSERT_OK_AND_ASSIGN(const Order r,
                              receipt({1, ReceiptVerdict::kDisputed, Q("9 tonne"), "1 t short at the meter"})());
   EXPECT_EQ(r.lines[0].verdict, ReceiptVerdict::kDisputed);

@@ -1,6 +1,7 @@
 #include "relos/registry/registry_service.h"
 
 #include <map>
+#include <set>
 
 #include "relos/audit/chain.h"
 #include "relos/codec/codec.h"
@@ -47,6 +48,27 @@ std::vector<const T*> Merge(std::vector<T>& current, const std::vector<T>& incom
   return changed;
 }
 
+template <typename T>
+Status CheckUniqueIn(const std::vector<T>& objects, const std::string& kind) {
+  std::set<std::string> seen;
+  for (const T& o : objects) {
+    if (!seen.insert(o.code).second) {
+      return InvalidArgument(kind + "[" + o.code + "].code: appears twice in the import", "code");
+    }
+  }
+  return OkStatus();
+}
+
+// An import naming one code twice is ambiguous: refuse it rather than let
+// the last one win silently.
+Status CheckNoDuplicates(const RegistryData& d) {
+  RETURN_IF_ERROR(CheckUniqueIn(d.parties, "parties"));
+  RETURN_IF_ERROR(CheckUniqueIn(d.agreements, "agreements"));
+  RETURN_IF_ERROR(CheckUniqueIn(d.catalogue, "catalogue"));
+  RETURN_IF_ERROR(CheckUniqueIn(d.facilities, "facilities"));
+  return CheckUniqueIn(d.units, "units");
+}
+
 }  // namespace
 
 Result<RegistryData> RegistryService::Load() {
@@ -77,6 +99,8 @@ Result<ImportSummary> RegistryService::Import(const orders::Actor& actor, const 
       }
     }
   }
+
+  RETURN_IF_ERROR(CheckNoDuplicates(data));
 
   ASSIGN_OR_RETURN(auto txn, store_.BeginWrite());
   ASSIGN_OR_RETURN(RegistryData merged, LoadIn(*txn));

@@ -198,6 +198,14 @@ TEST_F(RegistryServiceTest, AnInvalidImportChangesNothing) {
   EXPECT_EQ(loaded.facilities[1].fuel[0].on_hand, Q("500 tonne"));
 }
 
+TEST_F(RegistryServiceTest, AnImportNamingACodeTwiceIsRefused) {
+  ASSERT_TRUE(Import(relos::testing::SystemActor(), TestRegistry()).ok());
+  RegistryData d;
+  d.units = {TestRegistry().units[0], TestRegistry().units[0]};
+  d.units[1].name = "the same code again";
+  EXPECT_TRUE(IsError(Import(relos::testing::SystemActor(), d), StatusCode::kInvalidArgument, "code"));
+}
+
 TEST_F(RegistryServiceTest, OnlyAnAdminMayImport) {
   ASSERT_TRUE(Import(relos::testing::SystemActor(), TestRegistry()).ok());
   RegistryData mine;
