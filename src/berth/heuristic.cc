@@ -277,7 +277,7 @@ class Search {
     const int p0 = pos_of_[i];
     const int64_t removal = TailDelta(b0, p0, -1, true);
     int64_t best = 0;
-    enum class Kind { kNone, kRelocate, kSwap, kReorder } kind = Kind::kNone;
+    enum class Kind { kNone, kRelocate, kSwap, kReorder, kExchange } kind = Kind::kNone;
     int best_b = -1, best_p = -1, best_j = -1;
 
     for (int b : usable_[i]) {
@@ -319,6 +319,16 @@ class Search {
           kind = Kind::kReorder;
           best_p = p;
         }
+        // Exchanging i with the ship at p reaches orders that two
+        // single-ship moves would only reach through a worse one.
+        trial = own;
+        std::swap(trial[p0], trial[p]);
+        const int64_t e = SequenceCost(b0, trial) - base;
+        if (e < best) {
+          best = e;
+          kind = Kind::kExchange;
+          best_p = p;
+        }
       }
     }
     switch (kind) {
@@ -342,6 +352,12 @@ class Search {
       case Kind::kReorder:
         RemoveShip(i);
         InsertAt(i, b0, best_p);
+        return true;
+      case Kind::kExchange:
+        total_cost_ -= berth_cost_[b0];
+        std::swap(seq_[b0][p0], seq_[b0][best_p]);
+        Refresh(b0);
+        total_cost_ += berth_cost_[b0];
         return true;
     }
     return false;
