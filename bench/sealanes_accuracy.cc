@@ -27,6 +27,7 @@
 
 #include "relos/core/time.h"
 #include "relos/sealanes/network.h"
+#include "relos/sealanes/reference_distances.h"
 #include "relos/sealanes/route.h"
 
 namespace {
@@ -37,32 +38,6 @@ double GeodesicNm(double lat0, double lon0, double lat1, double lon1) {
   double s = 0;
   GeographicLib::Geodesic::WGS84().Inverse(lat0, lon0, lat1, lon1, s);
   return s / kNm;
-}
-
-struct Pair {
-  std::string id, from, to;
-  double lat0, lon0, lat1, lon1, published;
-};
-
-std::vector<Pair> ReadPairs(const std::string& path) {
-  std::ifstream in(path);
-  std::vector<Pair> out;
-  std::string line;
-  std::getline(in, line);
-  while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::string cur;
-    bool quoted = false;
-    for (char c : line) {
-      if (c == '"') quoted = !quoted;
-      else if (c == ',' && !quoted) f.push_back(cur), cur.clear();
-      else cur += c;
-    }
-    f.push_back(cur);
-    if (f.size() < 8) continue;
-    out.push_back({f[0], f[1], f[4], std::stod(f[2]), std::stod(f[3]), std::stod(f[5]), std::stod(f[6]), std::stod(f[7])});
-  }
-  return out;
 }
 
 // A GeoJSON line network as a graph.
@@ -178,7 +153,15 @@ int main(int argc, char** argv) {
   // Arctic (Kara and Laptev seas) are routed in summer below.
   relos::FakeClock clock(*relos::Timestamp::Parse("2025-08-01"));
   relos::sealanes::RoutePlanner planner(**net, clock);
-  const std::vector<Pair> pairs = ReadPairs(argv[2]);
+  std::ifstream csv(argv[2]);
+  std::stringstream text;
+  text << csv.rdbuf();
+  auto parsed = relos::sealanes::ParseReferenceDistances(text.str());
+  if (!parsed.ok()) {
+    std::cerr << argv[2] << ": " << parsed.status() << "\n";
+    return 1;
+  }
+  const std::vector<relos::sealanes::ReferenceDistance>& pairs = *parsed;
   std::vector<std::pair<std::string, LineNetwork>> peers;
   for (int i = 3; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -193,26 +176,29 @@ int main(int argc, char** argv) {
   std::vector<double> relos_err;
   std::vector<std::vector<double>> peer_err(peers.size());
   int shorter_than_geodesic = 0, failed = 0;
-  for (const Pair& p : pairs) {
-    auto r = planner.Plan({p.lat0, p.lon0}, {p.lat1, p.lon1}, {});
-    const double geo = GeodesicNm(p.lat0, p.lon0, p.lat1, p.lon1);
+  for (const relos::sealanes::ReferenceDistance& ref : pairs) {
+    const double lat0 = ref.from.lat, lon0 = ref.from.lon, lat1 = ref.to.lat, lon1 = ref.to.lon;
+    const double published = ref.distance_nm;
+    const char* id = ref.id.c_str();
+    const char* from = ref.from_name.c_str();
+    const char* to = ref.to_name.c_str();
+    auto r = planner.Plan(ref.from, ref.to, {});
+    const double geo = GeodesicNm(lat0, lon0, lat1, lon1);
     char row[512];
     if (!r.ok()) {
       ++failed;
-      std::snprintf(row, sizeof row, "| %s %s - %s | %.0f | %.0f | failed: %s | |", p.id.c_str(), p.from.c_str(),
-                    p.to.c_str(), p.published, geo, r.status().ToString().c_str());
+      std::snprintf(row, sizeof row, "| %s %s - %s | %.0f | %.0f | failed: %s | |", id, from, to, published, geo, r.status().ToString().c_str());
       std::cout << row;
     } else {
-      const double e = (r->distance_nm - p.published) / p.published;
+      const double e = (r->distance_nm - published) / published;
       relos_err.push_back(std::fabs(e));
       if (r->distance_nm < geo) ++shorter_than_geodesic;
-      std::snprintf(row, sizeof row, "| %s %s - %s | %.0f | %.0f | %.0f | %s |", p.id.c_str(), p.from.c_str(),
-                    p.to.c_str(), p.published, geo, r->distance_nm, Pct(e).c_str());
+      std::snprintf(row, sizeof row, "| %s %s - %s | %.0f | %.0f | %.0f | %s |", id, from, to, published, geo, r->distance_nm, Pct(e).c_str());
       std::cout << row;
     }
     for (size_t k = 0; k < peers.size(); ++k) {
-      const double nm = peers[k].second.RouteNm(p.lat0, p.lon0, p.lat1, p.lon1);
-      const double e = (nm - p.published) / p.published;
+      const double nm = peers[k].second.RouteNm(lat0, lon0, lat1, lon1);
+      const double e = (nm - published) / published;
       if (std::isfinite(nm)) peer_err[k].push_back(std::fabs(e));
       std::cout << " " << (std::isfinite(nm) ? std::to_string(std::lround(nm)) : "no route") << " | "
                 << (std::isfinite(nm) ? Pct(e) : "") << " |";

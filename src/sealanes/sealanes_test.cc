@@ -17,6 +17,7 @@
 #include "relos/sealanes/land.h"
 #include "relos/sealanes/network.h"
 #include "relos/sealanes/passage.h"
+#include "relos/sealanes/reference_distances.h"
 #include "relos/sealanes/route.h"
 #include "relos/sealanes/route_format.h"
 #include "sealanes/land_grid.h"
@@ -172,6 +173,19 @@ TEST(PassageTableTest, RejectsBadEntriesNamingTheField) {
   EXPECT_EQ(s.reason(), "passages.id");
   EXPECT_EQ(LoadPassageTable("/nonexistent.yaml").status().code(), StatusCode::kNotFound);
   EXPECT_EQ(ParseReferencePorts("ports:\n  - {id: a, name: A, lat: 99, lon: 0}\n").status().reason(), "ports[0].lat");
+}
+
+TEST(ReferenceDistancesTest, ParsesQuotedNamesAndRejectsBadRows) {
+  Result<std::vector<ReferenceDistance>> r = ParseReferenceDistances(
+      "id,from_name,from_lat,from_lon,to_name,to_lat,to_lon,distance_nm,note\n"
+      "P25,Djibouti,11.6,43.1,\"Port Said (junction point, N end)\",31.27,32.32,1374,\n");
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_EQ((*r)[0].to_name, "Port Said (junction point, N end)");
+  EXPECT_EQ((*r)[0].distance_nm, 1374);
+  EXPECT_EQ(ParseReferenceDistances("h\nP1,A,91,0,B,0,0,10,\n").status().reason(), "line 2");
+  EXPECT_EQ(ParseReferenceDistances("h\nP1,A,x,0,B,0,0,10,\n").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseReferenceDistances("h\nP1,A,1,0\n").status().reason(), "line 2");
 }
 
 // ---------------------------------------------------------------------------
@@ -380,25 +394,25 @@ TEST_F(WorldTest, GoldenLegs) {
 }
 
 TEST_F(WorldTest, NorthernSeaRouteOnlyInSeason) {
-  RouteOptions summer;
-  summer.departure = *Timestamp::Parse("2025-08-01");
-  const Route nsr = Plan("vladivostok", "murmansk", summer);
+  auto departing = [](const char* date) {
+    RouteOptions o;
+    o.departure = *Timestamp::Parse(date);
+    return o;
+  };
+  const Route nsr = Plan("vladivostok", "murmansk", departing("2025-08-01"));
   EXPECT_TRUE(Uses(nsr, "nsr"));
   EXPECT_TRUE(Uses(nsr, "bering"));
   EXPECT_GT(nsr.distance_nm, 5000);
   EXPECT_LT(nsr.distance_nm, 6500);
 
-  RouteOptions winter;
-  winter.departure = *Timestamp::Parse("2025-02-01");
-  const Route south = Plan("vladivostok", "murmansk", winter);
+  const Route south = Plan("vladivostok", "murmansk", departing("2025-02-01"));
   EXPECT_FALSE(Uses(south, "nsr"));
   EXPECT_TRUE(Uses(south, "suez"));
   EXPECT_GT(south.distance_nm, 11500);
 
   // Leaving in late October at 5 knots, the ship would reach the NSR after
   // it closes on 15 November: the planner re-routes.
-  RouteOptions late;
-  late.departure = *Timestamp::Parse("2025-10-20");
+  RouteOptions late = departing("2025-10-20");
   late.speed_knots = 5;
   const Route slow = Plan("vladivostok", "murmansk", late);
   EXPECT_FALSE(Uses(slow, "nsr"));
@@ -488,27 +502,16 @@ TEST_F(WorldTest, MatchesPublishedDistances) {
   const std::string csv = Env("RELOS_SOURCE_DIR") + "/../shared/data/reference-distances-dev.csv";
   std::ifstream in(csv);
   if (Env("RELOS_SOURCE_DIR").empty() || !in) GTEST_SKIP() << "no reference distances at " << csv;
-  std::string line;
-  std::getline(in, line);
+  std::ostringstream text;
+  text << in.rdbuf();
+  Result<std::vector<ReferenceDistance>> pairs = ParseReferenceDistances(text.str());
+  ASSERT_TRUE(pairs.ok()) << pairs.status();
   std::vector<double> errors;
-  while (std::getline(in, line)) {
-    // id,from_name,from_lat,from_lon,to_name,to_lat,to_lon,distance_nm,note (names may be quoted)
-    std::vector<std::string> f;
-    std::string cur;
-    bool quoted = false;
-    for (char c : line) {
-      if (c == '"') quoted = !quoted;
-      else if (c == ',' && !quoted) f.push_back(cur), cur.clear();
-      else cur += c;
-    }
-    f.push_back(cur);
-    ASSERT_GE(f.size(), 8u) << line;
-    const GeoPosition a{std::stod(f[2]), std::stod(f[3])}, b{std::stod(f[5]), std::stod(f[6])};
-    const double published = std::stod(f[7]);
-    Result<Route> r = planner_->Plan(a, b, {});
-    ASSERT_TRUE(r.ok()) << f[0] << ": " << r.status();
-    EXPECT_GE(r->distance_nm, r->geodesic_nm) << f[0];
-    errors.push_back(std::fabs(r->distance_nm - published) / published);
+  for (const ReferenceDistance& p : *pairs) {
+    Result<Route> r = planner_->Plan(p.from, p.to, {});
+    ASSERT_TRUE(r.ok()) << p.id << ": " << r.status();
+    EXPECT_GE(r->distance_nm, r->geodesic_nm) << p.id;
+    errors.push_back(std::fabs(r->distance_nm - p.distance_nm) / p.distance_nm);
   }
   ASSERT_FALSE(errors.empty());
   std::sort(errors.begin(), errors.end());
