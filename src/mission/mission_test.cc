@@ -1,0 +1,397 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <limits>
+#include <map>
+#include <random>
+
+#include "relos/codec/registry_file.h"
+#include "relos/mission/distance.h"
+#include "relos/mission/planner.h"
+#include "relos/sealanes/network.h"
+#include "relos/sealanes/route.h"
+
+namespace relos::mission {
+namespace {
+
+// Synthetic instances: node i sits at latitude i / 100 (a tag, not a place);
+// distances come from a matrix, with missing entries meaning "no route".
+class MatrixOracle final : public DistanceOracle {
+ public:
+  explicit MatrixOracle(std::vector<std::vector<double>> nm) : nm_(std::move(nm)) {}
+  static GeoPosition At(int i) { return GeoPosition{i / 100.0, 0}; }
+  Result<LegPath> Leg(GeoPosition a, GeoPosition b) const override {
+    const int i = Index(a), j = Index(b);
+    if (nm_[i][j] < 0) return NotFound("no route");
+    return LegPath{nm_[i][j], {a, b}};
+  }
+
+ private:
+  static int Index(GeoPosition p) { return static_cast<int>(std::lround(p.lat * 100)); }
+  std::vector<std::vector<double>> nm_;
+};
+
+struct Instance {
+  PlanningProblem problem;
+  std::vector<std::vector<double>> nm;  // node 0 origin, 1..n stops, n+1 destination
+};
+
+Instance RandomInstance(std::mt19937_64& rng, int max_stops) {
+  std::uniform_real_distribution<double> u(0, 1);
+  Instance in;
+  const int n = static_cast<int>(rng() % (max_stops + 1));
+  std::vector<std::pair<double, double>> xy(n + 2);
+  for (auto& p : xy) p = {u(rng) * 1000, u(rng) * 300};
+  xy[0].first = 0;
+  xy[n + 1].first = 1000;
+  in.nm.assign(n + 2, std::vector<double>(n + 2, 0));
+  for (int i = 0; i < n + 2; ++i)
+    for (int j = 0; j < n + 2; ++j) {
+      if (i == j) continue;
+      const double d = std::hypot(xy[i].first - xy[j].first, xy[i].second - xy[j].second);
+      in.nm[i][j] = u(rng) < 0.1 ? -1 : d * (1 + 0.3 * u(rng));  // detours, some legs blocked
+    }
+  PlanningProblem& p = in.problem;
+  p.origin = {"", "origin", MatrixOracle::At(0)};
+  p.destination = {"", "destination", MatrixOracle::At(n + 1)};
+  for (int i = 1; i <= n; ++i) {
+    CandidateStop s;
+    s.code = "S" + std::to_string(i);
+    s.name = s.code;
+    s.position = MatrixOracle::At(i);
+    s.partner = u(rng) < 0.5;
+    s.fuel_available = u(rng) < 0.2 ? u(rng) * 60 : 1000;
+    s.price_per_fuel_unit = s.partner ? 50 + 100 * u(rng) : 0;
+    p.stops.push_back(s);
+  }
+  p.capacity = 100;
+  p.initial_fuel = u(rng) < 0.3 ? 60 + 40 * u(rng) : 100;
+  p.reserve_fraction = 0.1 + 0.2 * u(rng);
+  p.burn_per_nm = 0.07 + 0.12 * u(rng);
+  p.speed_kn = 10 + 10 * u(rng);
+  p.stop_hours = 24 * u(rng);
+  p.departure = Timestamp(1767225600);
+  return in;
+}
+
+struct Eval {
+  bool feasible = false;
+  double hours = 0, nm = 0, partner = 0, cost = 0;
+};
+
+// Independent of the planner: sails the given stop sequence and checks it.
+Eval Evaluate(const Instance& in, const std::vector<int>& stops) {
+  const PlanningProblem& p = in.problem;
+  Eval e;
+  double fuel = p.initial_fuel;
+  int at = 0;
+  std::vector<int> seq = stops;
+  seq.push_back(static_cast<int>(p.stops.size()) + 1);
+  for (int v : seq) {
+    const double d = in.nm[at][v];
+    if (d < 0) return e;
+    fuel -= d * p.burn_per_nm;
+    if (fuel < p.reserve_fraction * p.capacity - 1e-9) return e;
+    e.nm += d;
+    e.hours += d / p.speed_kn;
+    if (v <= static_cast<int>(p.stops.size())) {
+      const CandidateStop& s = p.stops[v - 1];
+      const double request = p.capacity - fuel;
+      if (request > s.fuel_available + 1e-9) return e;
+      e.hours += p.stop_hours;
+      if (s.partner) {
+        e.partner += 1;
+        e.cost += request * s.price_per_fuel_unit;
+      }
+      fuel = p.capacity;
+    }
+    at = v;
+  }
+  e.feasible = true;
+  return e;
+}
+
+double Primary(const Eval& e, Objective o) {
+  switch (o) {
+    case Objective::kTime: return e.hours;
+    case Objective::kDistance: return e.nm;
+    case Objective::kPartnerStops: return e.partner;
+    case Objective::kCost: return e.cost;
+  }
+  return 0;
+}
+
+// Every ordered subset of the stops (no revisits: refuelling to full makes a
+// cycle useless).
+void Enumerate(int n, std::vector<int>& seq, std::vector<bool>& used, const std::function<void()>& visit) {
+  visit();
+  for (int i = 1; i <= n; ++i) {
+    if (used[i]) continue;
+    used[i] = true;
+    seq.push_back(i);
+    Enumerate(n, seq, used, visit);
+    seq.pop_back();
+    used[i] = false;
+  }
+}
+
+std::optional<Eval> BestByExhaustion(const Instance& in, Objective o) {
+  std::optional<Eval> best;
+  const int n = static_cast<int>(in.problem.stops.size());
+  std::vector<int> seq;
+  std::vector<bool> used(n + 1, false);
+  Enumerate(n, seq, used, [&] {
+    Eval e = Evaluate(in, seq);
+    if (e.feasible && (!best || Primary(e, o) < Primary(*best, o))) best = e;
+  });
+  return best;
+}
+
+std::vector<int> StopIndices(const Plan& plan) {
+  std::vector<int> out;
+  for (const PlanStop& s : plan.stops) out.push_back(std::stoi(s.stop.code.substr(1)));
+  return out;
+}
+
+TEST(MissionPlanner, FuelNeverBelowReserveOnRandomMissions) {
+  std::mt19937_64 rng(20260507);
+  int feasible = 0, infeasible = 0;
+  for (int trial = 0; trial < 600; ++trial) {
+    Instance in = RandomInstance(rng, 7);
+    in.problem.objective = static_cast<Objective>(trial % 4);
+    MatrixOracle oracle(in.nm);
+    Result<Plan> plan = PlanOverStops(in.problem, oracle);
+    ASSERT_TRUE(plan.ok()) << plan.status().message();
+    if (!plan->feasible) {
+      ++infeasible;
+      EXPECT_FALSE(plan->infeasible_reason.empty());
+      EXPECT_TRUE(plan->legs.empty());
+      continue;
+    }
+    ++feasible;
+    const double reserve = in.problem.reserve_fraction * in.problem.capacity;
+    ASSERT_EQ(plan->legs.size(), plan->stops.size() + 1);
+    double fuel = in.problem.initial_fuel;
+    for (size_t i = 0; i < plan->legs.size(); ++i) {
+      const PlanLeg& leg = plan->legs[i];
+      EXPECT_NEAR(leg.fuel_departure, fuel, 1e-9) << "trial " << trial;
+      EXPECT_NEAR(leg.fuel_arrival, leg.fuel_departure - leg.distance_nm * in.problem.burn_per_nm, 1e-9);
+      EXPECT_GE(leg.fuel_arrival, reserve - 1e-9) << "trial " << trial << " leg " << i;
+      EXPECT_LE(leg.arrive, i < plan->stops.size() ? plan->stops[i].depart : leg.arrive);
+      if (i < plan->stops.size()) {
+        const PlanStop& s = plan->stops[i];
+        EXPECT_LE(s.fuel_to_request, s.stop.fuel_available + 1e-9);
+        EXPECT_NEAR(s.fuel_arrival + s.fuel_to_request, in.problem.capacity, 1e-9);
+        fuel = in.problem.capacity;
+      }
+    }
+    EXPECT_GE(plan->min_fuel, reserve - 1e-9);
+    const Eval e = Evaluate(in, StopIndices(*plan));
+    EXPECT_TRUE(e.feasible) << "trial " << trial;
+    EXPECT_NEAR(e.nm, plan->total_nm, 1e-6);
+    EXPECT_NEAR(e.hours, plan->total_hours, 1e-6);
+  }
+  // The generator must exercise both outcomes.
+  EXPECT_GT(feasible, 100);
+  EXPECT_GT(infeasible, 30);
+}
+
+TEST(MissionPlanner, ExhaustiveSearchFindsNoBetterPlan) {
+  std::mt19937_64 rng(7);
+  int compared = 0;
+  for (int trial = 0; trial < 400; ++trial) {
+    Instance in = RandomInstance(rng, 5);
+    for (Objective o : {Objective::kTime, Objective::kDistance, Objective::kPartnerStops, Objective::kCost}) {
+      in.problem.objective = o;
+      MatrixOracle oracle(in.nm);
+      Result<Plan> plan = PlanOverStops(in.problem, oracle);
+      ASSERT_TRUE(plan.ok()) << plan.status().message();
+      const std::optional<Eval> best = BestByExhaustion(in, o);
+      ASSERT_EQ(best.has_value(), plan->feasible) << "trial " << trial << " objective " << Name(o);
+      if (!best) continue;
+      const Eval mine = Evaluate(in, StopIndices(*plan));
+      ASSERT_TRUE(mine.feasible);
+      EXPECT_LE(Primary(mine, o), Primary(*best, o) + 1e-6) << "trial " << trial << " objective " << Name(o);
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 500);  // of 1600 (the rest are infeasible, also checked)
+}
+
+PlanningProblem TwoPorts() {
+  PlanningProblem p;
+  p.origin = {"RU-VLD", "Vladivostok", MatrixOracle::At(0)};
+  p.destination = {"RU-PTR", "Petropavlovsk", MatrixOracle::At(1)};
+  p.capacity = 500;
+  p.initial_fuel = 500;
+  p.reserve_fraction = 0.2;
+  p.burn_per_nm = 0.25;  // 1600 nm above the reserve
+  p.speed_kn = 16;
+  p.departure = Timestamp(1767225600);
+  return p;
+}
+
+TEST(MissionPlanner, InfeasibleLegNamesTheLegAndTheShortfall) {
+  PlanningProblem p = TwoPorts();
+  MatrixOracle oracle({{0, 2000}, {2000, 0}});
+  Result<Plan> plan = PlanOverStops(p, oracle);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_FALSE(plan->feasible);
+  EXPECT_EQ(plan->infeasible_reason,
+            "leg Vladivostok–Petropavlovsk (2000.0 nm) exceeds range with no compatible stop: it needs 500.0 tonne, "
+            "only 400.0 tonne are usable above the reserve");
+}
+
+TEST(MissionPlanner, InfeasibleNamesStopsShortOfStock) {
+  PlanningProblem p = TwoPorts();
+  p.destination.position = MatrixOracle::At(2);
+  p.stops.push_back({"RU-KOR", "Korsakov", MatrixOracle::At(1), true, 100, "DL", 1000});
+  MatrixOracle oracle({{0, 1000, 2000}, {1000, 0, 1000}, {2000, 1000, 0}});
+  Result<Plan> plan = PlanOverStops(p, oracle);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_FALSE(plan->feasible);
+  EXPECT_NE(plan->infeasible_reason.find("stops in range without enough stock to refill: Korsakov"), std::string::npos)
+      << plan->infeasible_reason;
+  // With the stock, the stop makes the voyage: 250 t burnt, 250 t asked.
+  p.stops[0].fuel_available = 250;
+  plan = PlanOverStops(p, oracle);
+  ASSERT_TRUE(plan.ok());
+  ASSERT_TRUE(plan->feasible) << plan->infeasible_reason;
+  ASSERT_EQ(plan->stops.size(), 1u);
+  EXPECT_DOUBLE_EQ(plan->stops[0].fuel_to_request, 250);
+  EXPECT_DOUBLE_EQ(plan->cost, 250 * 1000);
+  EXPECT_EQ(plan->legs[1].arrive.unix_seconds() - p.departure.unix_seconds(), (2000 / 16 + 12) * 3600);
+}
+
+TEST(MissionPlanner, NoRouteIsReported) {
+  PlanningProblem p = TwoPorts();
+  MatrixOracle oracle({{0, -1}, {-1, 0}});
+  Result<Plan> plan = PlanOverStops(p, oracle);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_FALSE(plan->feasible);
+  EXPECT_EQ(plan->infeasible_reason, "no route to Petropavlovsk from Vladivostok (no route)");
+}
+
+TEST(MissionPlanner, BadInputIsInvalidArgument) {
+  MatrixOracle oracle({{0, 1}, {1, 0}});
+  PlanningProblem p = TwoPorts();
+  p.reserve_fraction = 1;
+  EXPECT_EQ(PlanOverStops(p, oracle).status().code(), StatusCode::kInvalidArgument);
+  p = TwoPorts();
+  p.speed_kn = 0;
+  EXPECT_EQ(PlanOverStops(p, oracle).status().code(), StatusCode::kInvalidArgument);
+  p = TwoPorts();
+  p.initial_fuel = 600;
+  EXPECT_EQ(PlanOverStops(p, oracle).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseObjective("fastest").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(*ParseObjective("partner-stops"), Objective::kPartnerStops);
+}
+
+registry::RegistryData DemoRegistry() {
+  const char* src = std::getenv("RELOS_SOURCE_DIR");
+  Result<registry::RegistryData> r =
+      codec::ReadRegistryFile(std::string(src ? src : ".") + "/data/demo/registry.yaml");
+  EXPECT_TRUE(r.ok()) << r.status().message();
+  return r.ok() ? *r : registry::RegistryData{};
+}
+
+MissionRequest DemoRequest(const std::string& unit, const std::string& from, const std::string& to) {
+  MissionRequest req;
+  req.unit = unit;
+  req.from_facility = from;
+  req.to_facility = to;
+  req.departure = *Timestamp::Parse("2026-06-01T00:00:00Z");
+  return req;
+}
+
+TEST(MissionPlannerDemo, AircraftFerryFlightOverGeodesicLegs) {
+  const registry::RegistryData reg = DemoRegistry();
+  MissionRequest req = DemoRequest("IN-P8I-312", "IN-RAJALI", "RU-YEL");
+  req.stop_hours = 3;
+  req.reserve_fraction = 0.1;  // 3645 nm usable at 440 kn: Arakkonam–Knevichi (3215 nm) then Yelizovo
+  GeodesicOracle oracle;
+  Result<MissionPlan> mp = PlanMission(reg, req, oracle);
+  ASSERT_TRUE(mp.ok()) << mp.status().message();
+  ASSERT_TRUE(mp->plan.feasible) << mp->plan.infeasible_reason;
+  EXPECT_EQ(mp->agreement, "RELOS-IN-RU");
+  EXPECT_EQ(mp->fuel_unit, "kg");
+  EXPECT_GE(mp->plan.stops.size(), 1u);
+  EXPECT_GE(mp->plan.min_fuel, 0.1 * 30000 - 1e-6);
+  for (const auto& e : mp->excluded) {
+    if (e.facility == "IN-MUM") {
+      EXPECT_EQ(e.reason, "not an airbase");
+    }
+  }
+  Result<std::vector<orders::CreateOrderRequest>> drafts = DraftOrders(reg, req, *mp);
+  ASSERT_TRUE(drafts.ok()) << drafts.status().message();
+  EXPECT_EQ(static_cast<int>(drafts->size()), mp->plan.partner_stops);
+  for (const auto& o : *drafts) {
+    ASSERT_EQ(o.lines.size(), 1u);  // aircraft: no berth
+    EXPECT_EQ(o.lines[0].quantity.unit(), UnitOfMeasure::kTonne);
+    EXPECT_EQ(o.purpose, registry::Purpose::kTransit);
+  }
+}
+
+TEST(MissionPlannerDemo, FrigateTooFastWithoutStopsIsExplained) {
+  const registry::RegistryData reg = DemoRegistry();
+  MissionRequest req = DemoRequest("IN-INS-TABAR", "IN-MUM", "RU-VLD");
+  req.speed_kn = 31;
+  GeodesicOracle oracle;
+  EXPECT_EQ(PlanMission(reg, req, oracle).status().code(), StatusCode::kInvalidArgument);  // above max speed
+  req.speed_kn = 14;
+  req.departure = *Timestamp::Parse("2025-01-01T00:00:00Z");  // before the agreement
+  Result<MissionPlan> mp = PlanMission(reg, req, oracle);
+  ASSERT_TRUE(mp.ok()) << mp.status().message();
+  EXPECT_TRUE(mp->agreement.empty());
+  for (const auto& e : mp->excluded) {
+    if (e.facility.starts_with("RU-")) {
+      EXPECT_NE(e.reason.find("no agreement binding IN is in force"), std::string::npos) << e.facility;
+    }
+  }
+  req.unit = "NO-SUCH";
+  EXPECT_EQ(PlanMission(reg, req, oracle).status().code(), StatusCode::kNotFound);
+}
+
+TEST(MissionPlannerDemo, FrigateMumbaiToVladivostokBySeaLanes) {
+  std::string path;
+  if (const char* env = std::getenv("RELOS_SEALANES")) path = env;
+  if (path.empty())
+    if (const char* bin = std::getenv("RELOS_BINARY_DIR")) path = std::string(bin) + "/src/cli/sealanes.bin";
+  if (path.empty() || !std::filesystem::exists(path)) GTEST_SKIP() << "no sea-lane network (run scripts/build-data.sh)";
+  Result<std::shared_ptr<const sealanes::SeaLaneNetwork>> net = sealanes::SeaLaneNetwork::Load(path);
+  ASSERT_TRUE(net.ok()) << net.status().message();
+  FakeClock clock(*Timestamp::Parse("2026-06-01T00:00:00Z"));
+  sealanes::RoutePlanner router(**net, clock);
+  const registry::RegistryData reg = DemoRegistry();
+  MissionRequest req = DemoRequest("IN-INS-TABAR", "IN-MUM", "RU-VLD");
+  req.speed_kn = 14;
+  req.objective = Objective::kTime;
+  SeaLaneOracle oracle(router, 4.5, 15.2, req.departure);
+  // With a fifth in reserve the last leg, Port Blair to Vladivostok, is
+  // beyond the frigate's range and the demo registry has no stop between.
+  Result<MissionPlan> mp = PlanMission(reg, req, oracle);
+  ASSERT_TRUE(mp.ok()) << mp.status().message();
+  ASSERT_FALSE(mp->plan.feasible);
+  EXPECT_TRUE(mp->plan.infeasible_reason.starts_with("leg Port Blair")) << mp->plan.infeasible_reason;
+  EXPECT_NE(mp->plan.infeasible_reason.find("exceeds range with no compatible stop"), std::string::npos);
+  req.reserve_fraction = 0.15;
+  mp = PlanMission(reg, req, oracle);
+  ASSERT_TRUE(mp.ok()) << mp.status().message();
+  ASSERT_TRUE(mp->plan.feasible) << mp->plan.infeasible_reason;
+  EXPECT_GT(mp->plan.total_nm, 4500);
+  EXPECT_GE(mp->plan.stops.size(), 1u);
+  EXPECT_GE(mp->plan.min_fuel, 0.15 * 550 - 1e-6);
+  Result<std::vector<orders::CreateOrderRequest>> drafts = DraftOrders(reg, req, *mp);
+  ASSERT_TRUE(drafts.ok()) << drafts.status().message();
+  for (const auto& o : *drafts) {
+    ASSERT_EQ(o.lines.size(), 2u);
+    EXPECT_EQ(o.lines[1].item, "BERTH-DAY");
+  }
+}
+
+}  // namespace
+}  // namespace relos::mission

@@ -1,0 +1,285 @@
+#include "relos/mission/planner.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <limits>
+#include <map>
+#include <queue>
+#include <set>
+
+namespace relos::mission {
+namespace {
+
+// Slack for comparing fuel amounts computed in floating point: a leg that
+// lands exactly on the reserve must not be refused for rounding.
+constexpr double kFuelEps = 1e-9;
+
+std::string Fmt(double v, int decimals = 1) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+std::string Label(const Waypoint& w) { return w.name.empty() ? (w.code.empty() ? w.position.ToString() : w.code) : w.name; }
+
+Timestamp AddHours(Timestamp t, double hours) { return t.PlusSeconds(static_cast<int64_t>(std::llround(hours * 3600.0))); }
+
+// The criteria of a partial plan; compared in the objective's order.
+struct Criteria {
+  double hours = 0;
+  double nm = 0;
+  double partner_stops = 0;
+  double cost = 0;
+  double stops = 0;
+};
+
+using Key = std::array<double, 5>;
+
+Key KeyOf(const Criteria& c, Objective o) {
+  switch (o) {
+    case Objective::kTime: return {c.hours, c.nm, c.partner_stops, c.cost, c.stops};
+    case Objective::kDistance: return {c.nm, c.hours, c.partner_stops, c.cost, c.stops};
+    case Objective::kPartnerStops: return {c.partner_stops, c.hours, c.nm, c.cost, c.stops};
+    case Objective::kCost: return {c.cost, c.hours, c.nm, c.partner_stops, c.stops};
+  }
+  return {};
+}
+
+Status Validate(const PlanningProblem& p) {
+  if (!(p.capacity > 0)) return InvalidArgument("fuel capacity must be positive", "capacity");
+  if (!(p.initial_fuel >= 0 && p.initial_fuel <= p.capacity + kFuelEps))
+    return InvalidArgument("initial fuel must be between 0 and the capacity", "initial_fuel");
+  if (!(p.reserve_fraction >= 0 && p.reserve_fraction < 1)) return InvalidArgument("reserve must be in [0, 1)", "reserve");
+  if (!(p.burn_per_nm > 0)) return InvalidArgument("fuel burn per nm must be positive", "burn_per_nm");
+  if (!(p.speed_kn > 0)) return InvalidArgument("speed must be positive", "speed");
+  if (!(p.stop_hours >= 0)) return InvalidArgument("stop hours must not be negative", "stop_hours");
+  return OkStatus();
+}
+
+// Node numbering: 0 origin, 1..n the candidate stops, n + 1 the destination.
+class Search {
+ public:
+  Search(const PlanningProblem& p, const DistanceOracle& oracle) : p_(p), oracle_(oracle), n_(static_cast<int>(p.stops.size())) {}
+
+  Result<Plan> Run() {
+    const int nodes = n_ + 2, dest = n_ + 1;
+    std::vector<std::optional<Key>> best(nodes);
+    std::vector<Criteria> crit(nodes);
+    std::vector<int> parent(nodes, -1);
+    std::vector<bool> done(nodes, false);
+    using QItem = std::pair<Key, int>;
+    std::priority_queue<QItem, std::vector<QItem>, std::greater<>> queue;
+    best[0] = KeyOf(crit[0], p_.objective);
+    queue.push({*best[0], 0});
+    while (!queue.empty()) {
+      auto [key, u] = queue.top();
+      queue.pop();
+      if (done[u] || key != *best[u]) continue;
+      done[u] = true;
+      if (u == dest) break;
+      for (int v = 1; v < nodes; ++v) {
+        if (done[v]) continue;
+        ASSIGN_OR_RETURN(std::optional<Criteria> step, Step(u, v));
+        if (!step) continue;
+        Criteria c = crit[u];
+        c.hours += step->hours;
+        c.nm += step->nm;
+        c.partner_stops += step->partner_stops;
+        c.cost += step->cost;
+        c.stops += step->stops;
+        const Key k = KeyOf(c, p_.objective);
+        if (!best[v] || k < *best[v]) {
+          best[v] = k;
+          crit[v] = c;
+          parent[v] = u;
+          queue.push({k, v});
+        }
+      }
+    }
+    Plan plan;
+    plan.reserve = p_.reserve_fraction * p_.capacity;
+    if (!done[dest]) {
+      ASSIGN_OR_RETURN(plan.infeasible_reason, Explain(done));
+      return plan;
+    }
+    std::vector<int> order;
+    for (int v = dest; v != -1; v = parent[v]) order.push_back(v);
+    std::reverse(order.begin(), order.end());
+    return Build(order);
+  }
+
+ private:
+  const Waypoint& WaypointOf(int node) {
+    if (node == 0) return p_.origin;
+    if (node == n_ + 1) return p_.destination;
+    auto it = stop_waypoints_.find(node);
+    if (it == stop_waypoints_.end()) {
+      const CandidateStop& s = p_.stops[node - 1];
+      it = stop_waypoints_.emplace(node, Waypoint{s.code, s.name, s.position}).first;
+    }
+    return it->second;
+  }
+  double DepartureFuel(int node) const { return node == 0 ? p_.initial_fuel : p_.capacity; }
+  double Reserve() const { return p_.reserve_fraction * p_.capacity; }
+
+  // The leg u -> v, memoised; nullopt when there is no way. Routes are only
+  // asked for when the lower bound leaves the leg within range of `limit_nm`.
+  Result<std::optional<LegPath>> LegOf(int u, int v, double limit_nm) {
+    auto it = legs_.find({u, v});
+    if (it != legs_.end()) return it->second;
+    const GeoPosition a = WaypointOf(u).position, b = WaypointOf(v).position;
+    if (oracle_.LowerBoundNm(a, b) > limit_nm) return std::optional<LegPath>();  // not memoised: limit-dependent
+    Result<LegPath> leg = oracle_.Leg(a, b);
+    std::optional<LegPath> value;
+    if (leg.ok()) {
+      value = *std::move(leg);
+    } else if (leg.status().code() != StatusCode::kNotFound && leg.status().code() != StatusCode::kInvalidArgument) {
+      return leg.status();
+    } else {
+      unroutable_[{u, v}] = leg.status().message();
+    }
+    legs_.emplace(std::make_pair(u, v), value);
+    return value;
+  }
+
+  // The criteria of going from u to v, or nullopt if the leg is not allowed.
+  Result<std::optional<Criteria>> Step(int u, int v) {
+    const double usable = DepartureFuel(u) - Reserve();
+    if (usable < -kFuelEps) return std::optional<Criteria>();
+    ASSIGN_OR_RETURN(std::optional<LegPath> leg, LegOf(u, v, usable / p_.burn_per_nm + kFuelEps));
+    if (!leg) return std::optional<Criteria>();
+    const double fuel = leg->nm * p_.burn_per_nm;
+    if (fuel > usable + kFuelEps) return std::optional<Criteria>();
+    Criteria c;
+    c.nm = leg->nm;
+    c.hours = leg->nm / p_.speed_kn;
+    if (v != n_ + 1) {
+      const CandidateStop& s = p_.stops[v - 1];
+      const double request = p_.capacity - (DepartureFuel(u) - fuel);
+      if (request > s.fuel_available + kFuelEps) {
+        short_stock_.insert(v);
+        return std::optional<Criteria>();
+      }
+      c.hours += p_.stop_hours;
+      c.stops = 1;
+      if (s.partner) {
+        c.partner_stops = 1;
+        c.cost = request * s.price_per_fuel_unit;
+      }
+    }
+    return std::optional<Criteria>(c);
+  }
+
+  // Why the destination cannot be reached: the shortest leg to it from any
+  // place the unit can get to, and what that leg lacks.
+  Result<std::string> Explain(const std::vector<bool>& reached) {
+    const int dest = n_ + 1;
+    const Waypoint& to = WaypointOf(dest);
+    int best_from = -1;
+    double best_nm = std::numeric_limits<double>::infinity();
+    for (int u = 0; u < dest; ++u) {
+      if (!reached[u]) continue;
+      ASSIGN_OR_RETURN(std::optional<LegPath> leg, LegOf(u, dest, std::numeric_limits<double>::infinity()));
+      if (leg && leg->nm < best_nm) {
+        best_nm = leg->nm;
+        best_from = u;
+      }
+    }
+    std::string stock;
+    for (int s : short_stock_) stock += (stock.empty() ? "" : ", ") + Label(WaypointOf(s));
+    if (!stock.empty()) stock = "; stops in range without enough stock to refill: " + stock;
+    if (best_from < 0) {
+      auto it = unroutable_.find({0, dest});
+      return "no route to " + Label(to) + " from " + Label(WaypointOf(0)) +
+             (it != unroutable_.end() ? " (" + it->second + ")" : std::string()) + stock;
+    }
+    const double usable = DepartureFuel(best_from) - Reserve();
+    const double need = best_nm * p_.burn_per_nm;
+    return "leg " + Label(WaypointOf(best_from)) + "–" + Label(to) + " (" + Fmt(best_nm) + " nm) exceeds range with no compatible stop: it needs " +
+           Fmt(need) + " " + p_.fuel_unit + ", only " + Fmt(std::max(usable, 0.0)) + " " + p_.fuel_unit +
+           " are usable above the reserve" + stock;
+  }
+
+  Result<Plan> Build(const std::vector<int>& order) {
+    Plan plan;
+    plan.feasible = true;
+    plan.reserve = Reserve();
+    plan.min_fuel = std::numeric_limits<double>::infinity();
+    Timestamp t = p_.departure;
+    double hours = 0;
+    for (size_t i = 0; i + 1 < order.size(); ++i) {
+      const int u = order[i], v = order[i + 1];
+      ASSIGN_OR_RETURN(std::optional<LegPath> leg, LegOf(u, v, std::numeric_limits<double>::infinity()));
+      if (!leg) return Internal("mission planner: a leg of the chosen plan has no path");
+      PlanLeg l;
+      l.from = WaypointOf(u);
+      l.to = WaypointOf(v);
+      l.distance_nm = leg->nm;
+      l.path = leg->points;
+      l.depart = t;
+      l.fuel_departure = DepartureFuel(u);
+      l.fuel_used = leg->nm * p_.burn_per_nm;
+      l.fuel_arrival = l.fuel_departure - l.fuel_used;
+      hours += leg->nm / p_.speed_kn;
+      l.arrive = AddHours(p_.departure, hours);
+      plan.total_nm += leg->nm;
+      plan.min_fuel = std::min(plan.min_fuel, l.fuel_arrival);
+      if (v != n_ + 1) {
+        PlanStop s;
+        s.stop = p_.stops[v - 1];
+        s.arrive = l.arrive;
+        s.fuel_arrival = l.fuel_arrival;
+        s.fuel_to_request = p_.capacity - l.fuel_arrival;
+        hours += p_.stop_hours;
+        s.depart = AddHours(p_.departure, hours);
+        if (s.stop.partner) {
+          s.cost = s.fuel_to_request * s.stop.price_per_fuel_unit;
+          plan.cost += s.cost;
+          ++plan.partner_stops;
+        }
+        t = s.depart;
+        plan.stops.push_back(std::move(s));
+      }
+      plan.legs.push_back(std::move(l));
+    }
+    plan.total_hours = hours;
+    return plan;
+  }
+
+  const PlanningProblem& p_;
+  const DistanceOracle& oracle_;
+  const int n_;
+  std::map<int, Waypoint> stop_waypoints_;
+  std::map<std::pair<int, int>, std::optional<LegPath>> legs_;
+  std::map<std::pair<int, int>, std::string> unroutable_;
+  std::set<int> short_stock_;
+};
+
+}  // namespace
+
+Result<Objective> ParseObjective(std::string_view text) {
+  for (Objective o : {Objective::kTime, Objective::kDistance, Objective::kPartnerStops, Objective::kCost})
+    if (Name(o) == text) return o;
+  return InvalidArgument("unknown objective '" + std::string(text) + "' (time, distance, partner-stops, cost)",
+                         "objective");
+}
+
+std::string_view Name(Objective objective) {
+  switch (objective) {
+    case Objective::kTime: return "time";
+    case Objective::kDistance: return "distance";
+    case Objective::kPartnerStops: return "partner-stops";
+    case Objective::kCost: return "cost";
+  }
+  return "?";
+}
+
+Result<Plan> PlanOverStops(const PlanningProblem& problem, const DistanceOracle& oracle) {
+  RETURN_IF_ERROR(Validate(problem));
+  return Search(problem, oracle).Run();
+}
+
+}  // namespace relos::mission
