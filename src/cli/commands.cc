@@ -12,6 +12,7 @@ void RegisterAllCommands(CLI::App& app, CliContext& ctx) {
   CLI::App* plan = app.add_subcommand("plan", "plan missions, exercises and berth schedules");
   plan->require_subcommand(1);
   RegisterPlanBerthsCommand(*plan, ctx);
+  RegisterPlanMissionCommand(*plan, ctx);
 }
 
 }  // namespace relos::cli

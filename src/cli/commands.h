@@ -29,6 +29,8 @@ Status ImportDemoRates(CliContext& ctx);
 void RegisterAuditCommands(CLI::App& app, CliContext& ctx);
 // `relos plan berths` (src/cli/plan_berths_command.cc).
 void RegisterPlanBerthsCommand(CLI::App& plan, CliContext& ctx);
+// `relos plan mission` (src/cli/plan_mission_command.cc).
+void RegisterPlanMissionCommand(CLI::App& plan, CliContext& ctx);
 // `relos route` and `relos sealanes ...` (src/cli/route_command.cc).
 void RegisterRouteCommand(CLI::App& app, CliContext& ctx);
 
