@@ -306,6 +306,48 @@ TEST_F(CliTest, BadCommandLinesAreUsageErrorsOrNameTheField) {
   EXPECT_NE(badrole.err.find("role"), std::string::npos);
 }
 
+// The sea-lane network is built by scripts/build-data.sh next to the binary.
+bool NetworkBuilt() {
+  return fs::exists(fs::path(RELOS_BINARY).parent_path() / "sealanes.bin");
+}
+
+TEST_F(CliTest, ARouteFollowsTheSeaAndIsNeverShorterThanTheGeodesic) {
+  if (!NetworkBuilt()) GTEST_SKIP() << "no sea-lane network next to " << RELOS_BINARY << " (scripts/build-data.sh)";
+  // Mumbai to Karachi: NGA Pub. 151 gives 504 nm; the geodesic is about 478 nm.
+  Json r = Json::parse(Ok({"route", "--from", "18.9333,72.85", "--to", "24.8167,66.9722", "--speed", "15", "--json"}).out);
+  const double nm = r.at("distance_nm").get<double>();
+  EXPECT_GT(nm, 478.0);
+  EXPECT_NEAR(nm, 504.0, 504.0 * 0.05);
+  Outcome inland = Relos({"route", "--from", "28.6,77.2", "--to", "24.8167,66.9722"});
+  EXPECT_NE(inland.exit_code, 0);
+}
+
+TEST_F(CliTest, AMissionPlansRefuellingAndItsDraftOrderGoesThroughTheLifecycle) {
+  InitDemo();
+  // A P-8I ferry flight from Arakkonam to Kamchatka: geodesic legs between
+  // airbases, one partner stop with compatible fuel.
+  Json plan = Json::parse(Ok({"plan", "mission", "--unit", "IN-P8I-312", "--from", "IN-RAJALI", "--to", "RU-YEL",
+                              "--depart", "2026-04-01T00:00:00Z", "--reserve", "0.1", "--json", "--create-orders",
+                              "--as", "IN:requester:Lt Rao"})
+                               .out);
+  ASSERT_TRUE(plan.at("feasible").get<bool>());
+  ASSERT_GE(plan.at("legs").size(), 2u);
+  for (const auto& leg : plan["legs"]) {
+    EXPECT_GE(leg.at("fuel_arrival").get<double>(), 0.1 * 30000.0 - 1e-6) << leg.dump();
+  }
+  Json drafts = Json::parse(Ok({"order", "list", "--as", "IN:requester:Lt Rao", "--state", "draft", "--json"}).out);
+  ASSERT_EQ(drafts.size(), 1u);
+  const std::string n = drafts[0]["number"];
+  EXPECT_EQ(drafts[0]["facility"], plan["legs"][0]["to"]["code"]);
+  Ok({"order", "submit", n, "--as", "IN:requester:Lt Rao"});
+  Ok({"order", "approve", n, "--as", "RU:approver:Capt Petrov"});
+  Ok({"order", "deliver", n, "--as", "RU:logistics-officer:Maj Sokolov"});
+  Ok({"order", "receipt", n, "--as", "IN:receiver:Lt Nair"});
+  Json o = Json::parse(Ok({"order", "show", n, "--as", "IN:auditor:x", "--json"}).out);
+  EXPECT_EQ(o["state"], "receipted");
+  Ok({"verify"});
+}
+
 TEST_F(CliTest, TheDemoRunsTheWholeLifecycle) {
   Outcome r = Relos({"demo"}, "2026-11-22T09:00:00Z");
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
