@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh
 BUILD=build
-cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DRELOS_BUILD_TESTS=OFF >/dev/null
 cmake --build "$BUILD" -j"$(nproc)"
 [[ -x scripts/build-data.sh ]] && scripts/build-data.sh "$BUILD"
 RELOS="$BUILD/src/cli/relos"
