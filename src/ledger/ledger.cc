@@ -1,5 +1,7 @@
 #include "relos/ledger/ledger.h"
 
+#include "relos/core/decimal.h"
+
 #include <set>
 
 #include "relos/audit/chain.h"
@@ -238,10 +240,20 @@ Result<std::vector<TrialBalanceRow>> TrialBalance(storage::Transaction& txn, con
   return out;
 }
 
+namespace {
+// A balance in its unit for people: a currency in its minor-unit decimals,
+// an item (replacement in kind) in thousandths.
+std::string AmountIn(int64_t v, const std::string& unit) {
+  auto currency = Currency::FromCode(unit);
+  if (currency.ok()) return Money(v, *currency).ToString();
+  return FormatFixedPointTrimmed(v, Quantity::kScale) + " " + unit;
+}
+}  // namespace
+
 std::string OrderBalance::ToString() const {
   std::string s;
-  for (const auto& [unit, v] : outstanding) s += (s.empty() ? "" : ", ") + std::to_string(v) + " " + unit + " outstanding";
-  for (const auto& [unit, v] : pending) s += (s.empty() ? "" : ", ") + std::to_string(v) + " " + unit + " pending";
+  for (const auto& [unit, v] : outstanding) s += (s.empty() ? "" : ", ") + AmountIn(v, unit) + " outstanding";
+  for (const auto& [unit, v] : pending) s += (s.empty() ? "" : ", ") + AmountIn(v, unit) + " pending";
   return s.empty() ? "zero" : s;
 }
 
