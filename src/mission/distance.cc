@@ -16,11 +16,38 @@ Result<LegPath> GeodesicOracle::Leg(GeoPosition a, GeoPosition b) const {
   return LegPath{GeodesicNm(a, b), {a, b}};
 }
 
+std::optional<Result<LegPath>> LegCache::Find(const Key& key) const {
+  std::lock_guard lock(mu_);
+  auto it = legs_.find(key);
+  if (it == legs_.end()) return std::nullopt;
+  return it->second;
+}
+
+void LegCache::Insert(const Key& key, const Result<LegPath>& leg) {
+  std::lock_guard lock(mu_);
+  legs_.emplace(key, leg);
+}
+
+size_t LegCache::size() const {
+  std::lock_guard lock(mu_);
+  return legs_.size();
+}
+
 SeaLaneOracle::SeaLaneOracle(const sealanes::RoutePlanner& router, std::optional<double> draught_m,
-                             std::optional<double> beam_m, Timestamp departure)
-    : router_(router), draught_m_(draught_m), beam_m_(beam_m), departure_(departure) {}
+                             std::optional<double> beam_m, Timestamp departure, LegCache* cache)
+    : router_(router), draught_m_(draught_m), beam_m_(beam_m), departure_(departure), cache_(cache) {}
 
 Result<LegPath> SeaLaneOracle::Leg(GeoPosition a, GeoPosition b) const {
+  if (cache_ == nullptr) return Route(a, b);
+  const LegCache::Key key{a.lat, a.lon, b.lat, b.lon, draught_m_.value_or(-1), beam_m_.value_or(-1), departure_.DateString()};
+  if (std::optional<Result<LegPath>> hit = cache_->Find(key)) return *std::move(hit);
+  Result<LegPath> leg = Route(a, b);
+  // Only answers are kept: a failure other than "no route" is not a fact about the leg.
+  if (leg.ok() || leg.status().code() == StatusCode::kNotFound) cache_->Insert(key, leg);
+  return leg;
+}
+
+Result<LegPath> SeaLaneOracle::Route(GeoPosition a, GeoPosition b) const {
   sealanes::RouteOptions options;
   options.max_draught_m = draught_m_;
   options.beam_m = beam_m_;

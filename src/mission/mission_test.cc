@@ -19,25 +19,32 @@ namespace relos::mission {
 namespace {
 
 // Synthetic instances: node i sits at latitude i / 100 (a tag, not a place);
-// distances come from a matrix, with missing entries meaning "no route".
+// distances come from a matrix, with missing entries meaning "no route", and
+// optionally a matrix of lower bounds (for the planner's A* pruning).
 class MatrixOracle final : public DistanceOracle {
  public:
-  explicit MatrixOracle(std::vector<std::vector<double>> nm) : nm_(std::move(nm)) {}
+  explicit MatrixOracle(std::vector<std::vector<double>> nm, std::vector<std::vector<double>> lower = {})
+      : nm_(std::move(nm)), lower_(std::move(lower)) {}
   static GeoPosition At(int i) { return GeoPosition{i / 100.0, 0}; }
   Result<LegPath> Leg(GeoPosition a, GeoPosition b) const override {
     const int i = Index(a), j = Index(b);
     if (nm_[i][j] < 0) return NotFound("no route");
     return LegPath{nm_[i][j], {a, b}};
   }
+  double LowerBoundNm(GeoPosition a, GeoPosition b) const override {
+    return lower_.empty() ? 0 : lower_[Index(a)][Index(b)];
+  }
 
  private:
   static int Index(GeoPosition p) { return static_cast<int>(std::lround(p.lat * 100)); }
   std::vector<std::vector<double>> nm_;
+  std::vector<std::vector<double>> lower_;
 };
 
 struct Instance {
   PlanningProblem problem;
-  std::vector<std::vector<double>> nm;  // node 0 origin, 1..n stops, n+1 destination
+  std::vector<std::vector<double>> nm;     // node 0 origin, 1..n stops, n+1 destination
+  std::vector<std::vector<double>> lower;  // straight-line distances, <= nm
 };
 
 Instance RandomInstance(std::mt19937_64& rng, int max_stops) {
@@ -49,11 +56,13 @@ Instance RandomInstance(std::mt19937_64& rng, int max_stops) {
   xy[0].first = 0;
   xy[n + 1].first = 1000;
   in.nm.assign(n + 2, std::vector<double>(n + 2, 0));
+  in.lower.assign(n + 2, std::vector<double>(n + 2, 0));
   for (int i = 0; i < n + 2; ++i)
     for (int j = 0; j < n + 2; ++j) {
       if (i == j) continue;
       const double d = std::hypot(xy[i].first - xy[j].first, xy[i].second - xy[j].second);
       in.nm[i][j] = u(rng) < 0.1 ? -1 : d * (1 + 0.3 * u(rng));  // detours, some legs blocked
+      in.lower[i][j] = d;
     }
   PlanningProblem& p = in.problem;
   p.origin = {"", "origin", MatrixOracle::At(0)};
@@ -207,19 +216,24 @@ TEST(MissionPlanner, ExhaustiveSearchFindsNoBetterPlan) {
     Instance in = RandomInstance(rng, 5);
     for (Objective o : {Objective::kTime, Objective::kDistance, Objective::kPartnerStops, Objective::kCost}) {
       in.problem.objective = o;
-      MatrixOracle oracle(in.nm);
-      Result<Plan> plan = PlanOverStops(in.problem, oracle);
-      ASSERT_TRUE(plan.ok()) << plan.status().message();
       const std::optional<Eval> best = BestByExhaustion(in, o);
-      ASSERT_EQ(best.has_value(), plan->feasible) << "trial " << trial << " objective " << Name(o);
-      if (!best) continue;
-      const Eval mine = Evaluate(in, StopIndices(*plan));
-      ASSERT_TRUE(mine.feasible);
-      EXPECT_LE(Primary(mine, o), Primary(*best, o) + 1e-6) << "trial " << trial << " objective " << Name(o);
-      ++compared;
+      // Without lower bounds (plain Dijkstra) and with them (A* pruning and
+      // legs routed only when needed): the same optimum either way.
+      for (bool bounded : {false, true}) {
+        MatrixOracle oracle(in.nm, bounded ? in.lower : std::vector<std::vector<double>>{});
+        Result<Plan> plan = PlanOverStops(in.problem, oracle);
+        ASSERT_TRUE(plan.ok()) << plan.status().message();
+        ASSERT_EQ(best.has_value(), plan->feasible) << "trial " << trial << " objective " << Name(o) << " bounded " << bounded;
+        if (!best) continue;
+        const Eval mine = Evaluate(in, StopIndices(*plan));
+        ASSERT_TRUE(mine.feasible);
+        EXPECT_LE(Primary(mine, o), Primary(*best, o) + 1e-6)
+            << "trial " << trial << " objective " << Name(o) << " bounded " << bounded;
+        ++compared;
+      }
     }
   }
-  EXPECT_GT(compared, 500);  // of 1600 (the rest are infeasible, also checked)
+  EXPECT_GT(compared, 1000);  // of 3200 (the rest are infeasible, also checked)
 }
 
 PlanningProblem TwoPorts() {
@@ -391,6 +405,24 @@ TEST(MissionPlannerDemo, FrigateMumbaiToVladivostokBySeaLanes) {
     ASSERT_EQ(o.lines.size(), 2u);
     EXPECT_EQ(o.lines[1].item, "BERTH-DAY");
   }
+
+  // Through a shared leg cache: the same plan, and a second plan (another
+  // objective) routes no leg the first one did not.
+  LegCache cache;
+  SeaLaneOracle cached(router, 4.5, 15.2, req.departure, &cache);
+  Result<MissionPlan> first = PlanMission(reg, req, cached);
+  ASSERT_TRUE(first.ok() && first->plan.feasible);
+  EXPECT_DOUBLE_EQ(first->plan.total_nm, mp->plan.total_nm);
+  EXPECT_EQ(first->plan.stops.size(), mp->plan.stops.size());
+  const size_t legs = cache.size();
+  EXPECT_GT(legs, 0u);
+  SeaLaneOracle again(router, 4.5, 15.2, req.departure, &cache);
+  ASSERT_TRUE(PlanMission(reg, req, again).ok());
+  EXPECT_EQ(cache.size(), legs);
+  // Another departure date is another key: seasonal passages may differ.
+  SeaLaneOracle later(router, 4.5, 15.2, req.departure.PlusSeconds(86400), &cache);
+  ASSERT_TRUE(PlanMission(reg, req, later).ok());
+  EXPECT_EQ(cache.size(), 2 * legs);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <map>
 #include <queue>
 #include <set>
+#include <tuple>
 
 namespace relos::mission {
 namespace {
@@ -60,9 +61,20 @@ Status Validate(const PlanningProblem& p) {
 }
 
 // Node numbering: 0 origin, 1..n the candidate stops, n + 1 the destination.
+//
+// The search is A* over the stops with lazy edge evaluation: a leg is first
+// queued under an optimistic key built from the oracle's cheap lower bound,
+// and its real route is asked for only when that key reaches the front of the
+// queue. The heuristic (lower bounds of the remaining time and distance to
+// the destination) and the optimistic legs are componentwise lower bounds of
+// the real criteria; lexicographic order is compatible with addition, so the
+// first time a node leaves the queue as a node its key is optimal, exactly as
+// in Dijkstra. Routes are the expensive part (a sea-lane route is about a
+// millisecond), and most legs never need one.
 class Search {
  public:
-  Search(const PlanningProblem& p, const DistanceOracle& oracle) : p_(p), oracle_(oracle), n_(static_cast<int>(p.stops.size())) {}
+  Search(const PlanningProblem& p, const DistanceOracle& oracle)
+      : p_(p), oracle_(oracle), n_(static_cast<int>(p.stops.size())), lower_nm_(static_cast<size_t>(n_ + 2) * (n_ + 2), -1) {}
 
   Result<Plan> Run() {
     const int nodes = n_ + 2, dest = n_ + 1;
@@ -70,33 +82,46 @@ class Search {
     std::vector<Criteria> crit(nodes);
     std::vector<int> parent(nodes, -1);
     std::vector<bool> done(nodes, false);
-    using QItem = std::pair<Key, int>;
-    std::priority_queue<QItem, std::vector<QItem>, std::greater<>> queue;
+    // A node entry (leg < 0) carries the node's real key; an edge entry the
+    // optimistic key of the leg from `from` to `node`, not yet routed.
+    struct Entry {
+      Key f;
+      int node;
+      int from;
+      bool leg_pending;
+      bool operator>(const Entry& o) const { return std::tie(f, leg_pending, node) > std::tie(o.f, o.leg_pending, o.node); }
+    };
+    std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue;
     best[0] = KeyOf(crit[0], p_.objective);
-    queue.push({*best[0], 0});
+    queue.push({Plus(*best[0], Heuristic(0)), 0, -1, false});
     while (!queue.empty()) {
-      auto [key, u] = queue.top();
+      const Entry e = queue.top();
       queue.pop();
-      if (done[u] || key != *best[u]) continue;
-      done[u] = true;
-      if (u == dest) break;
-      for (int v = 1; v < nodes; ++v) {
-        if (done[v]) continue;
-        ASSIGN_OR_RETURN(std::optional<Criteria> step, Step(u, v));
+      const int v = e.node;
+      if (done[v]) continue;
+      if (e.leg_pending) {
+        ASSIGN_OR_RETURN(std::optional<Criteria> step, Step(e.from, v));
         if (!step) continue;
-        Criteria c = crit[u];
-        c.hours += step->hours;
-        c.nm += step->nm;
-        c.partner_stops += step->partner_stops;
-        c.cost += step->cost;
-        c.stops += step->stops;
+        const Criteria c = Add(crit[e.from], *step);
         const Key k = KeyOf(c, p_.objective);
         if (!best[v] || k < *best[v]) {
           best[v] = k;
           crit[v] = c;
-          parent[v] = u;
-          queue.push({k, v});
+          parent[v] = e.from;
+          queue.push({Plus(k, Heuristic(v)), v, -1, false});
         }
+        continue;
+      }
+      if (e.f != Plus(*best[v], Heuristic(v))) continue;  // superseded
+      done[v] = true;
+      if (v == dest) break;
+      for (int w = 1; w < nodes; ++w) {
+        if (done[w]) continue;
+        const std::optional<Criteria> optimistic = OptimisticStep(v, w);
+        if (!optimistic) continue;
+        const Key k = KeyOf(Add(crit[v], *optimistic), p_.objective);
+        if (best[w] && !(k < *best[w])) continue;  // cannot improve on a route already found
+        queue.push({Plus(k, Heuristic(w)), w, v, true});
       }
     }
     Plan plan;
@@ -112,6 +137,65 @@ class Search {
   }
 
  private:
+  static Criteria Add(Criteria a, const Criteria& b) {
+    a.hours += b.hours;
+    a.nm += b.nm;
+    a.partner_stops += b.partner_stops;
+    a.cost += b.cost;
+    a.stops += b.stops;
+    return a;
+  }
+  static Key Plus(Key a, const Key& b) {
+    for (size_t i = 0; i < a.size(); ++i) a[i] += b[i];
+    return a;
+  }
+
+  // The oracle's lower bound on the leg u -> v, computed once.
+  double LowerNm(int u, int v) {
+    double& lb = lower_nm_[static_cast<size_t>(u) * (n_ + 2) + v];
+    if (lb < 0) lb = oracle_.LowerBoundNm(WaypointOf(u).position, WaypointOf(v).position);
+    return lb;
+  }
+
+  // A lower bound of what is left from `node` to the destination: the
+  // distance and the time at sea (stops, partner stops and cost may be zero).
+  Key Heuristic(int node) {
+    Criteria h;
+    if (node != n_ + 1) {
+      h.nm = LowerNm(node, n_ + 1);
+      h.hours = h.nm / p_.speed_kn;
+    }
+    return KeyOf(h, p_.objective);
+  }
+
+  // Step(u, v) with the leg's lower bound in place of its route: each
+  // criterion is at most the real one. nullopt when even the lower bound
+  // rules the leg out (out of range, or the stop cannot refill the unit).
+  std::optional<Criteria> OptimisticStep(int u, int v) {
+    const double usable = DepartureFuel(u) - Reserve();
+    const double nm = LowerNm(u, v);
+    const double fuel = nm * p_.burn_per_nm;
+    if (usable < -kFuelEps || fuel > usable + kFuelEps) return std::nullopt;
+    Criteria c;
+    c.nm = nm;
+    c.hours = nm / p_.speed_kn;
+    if (v != n_ + 1) {
+      const CandidateStop& s = p_.stops[v - 1];
+      const double request = p_.capacity - (DepartureFuel(u) - fuel);
+      if (request > s.fuel_available + kFuelEps) {
+        short_stock_.insert(v);
+        return std::nullopt;
+      }
+      c.hours += p_.stop_hours;
+      c.stops = 1;
+      if (s.partner) {
+        c.partner_stops = 1;
+        c.cost = request * s.price_per_fuel_unit;
+      }
+    }
+    return c;
+  }
+
   const Waypoint& WaypointOf(int node) {
     if (node == 0) return p_.origin;
     if (node == n_ + 1) return p_.destination;
@@ -256,6 +340,7 @@ class Search {
   std::map<std::pair<int, int>, std::optional<LegPath>> legs_;
   std::map<std::pair<int, int>, std::string> unroutable_;
   std::set<int> short_stock_;
+  std::vector<double> lower_nm_;  // (n + 2)^2, -1 until computed
 };
 
 }  // namespace

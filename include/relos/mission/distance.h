@@ -2,12 +2,17 @@
 // two positions. Ships follow the sea-lane router (honouring draught and
 // beam); aircraft fly the WGS84 geodesic. Tests supply synthetic matrices.
 //
-// Thread-safety: the implementations here are immutable after construction
-// and safe for concurrent calls; SeaLaneOracle borrows its RoutePlanner,
-// which must outlive it.
+// Thread-safety: the oracles are safe for concurrent calls; SeaLaneOracle
+// borrows its RoutePlanner (and LegCache), which must outlive it. LegCache
+// locks internally.
 #pragma once
 
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <string>
+#include <tuple>
 #include <vector>
 
 #include "relos/core/geo.h"
@@ -46,19 +51,51 @@ class GeodesicOracle final : public DistanceOracle {
   double LowerBoundNm(GeoPosition a, GeoPosition b) const override { return GeodesicNm(a, b); }
 };
 
-// Ships: the sea-lane route for the given draught and beam.
+// Sea legs already routed, for the plans of one process to share (the
+// server keeps one for its lifetime). Facilities do not move, so a planner
+// asks for the same legs between them plan after plan; a route costs about a
+// millisecond, a cached leg a map look-up. Keyed by the two positions and
+// all that changes a route: draught, beam and the departure date (seasonal
+// passages open and close by date). Unbounded: the keys are legs between
+// registry facilities and the ends of the missions planned, a few per plan.
+class LegCache {
+ public:
+  struct Key {
+    double from_lat, from_lon, to_lat, to_lon;
+    double draught_m, beam_m;  // -1 when not given
+    std::string departure_date;
+    bool operator<(const Key& o) const {
+      return std::tie(from_lat, from_lon, to_lat, to_lon, draught_m, beam_m, departure_date) <
+             std::tie(o.from_lat, o.from_lon, o.to_lat, o.to_lon, o.draught_m, o.beam_m, o.departure_date);
+    }
+  };
+  // The cached outcome of the leg: its path, or the NotFound that routing it gave.
+  std::optional<Result<LegPath>> Find(const Key& key) const;
+  void Insert(const Key& key, const Result<LegPath>& leg);
+  size_t size() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<Key, Result<LegPath>> legs_;
+};
+
+// Ships: the sea-lane route for the given draught and beam. With a cache,
+// legs routed before (by any plan sharing the cache) are not routed again.
 class SeaLaneOracle final : public DistanceOracle {
  public:
   SeaLaneOracle(const sealanes::RoutePlanner& router, std::optional<double> draught_m, std::optional<double> beam_m,
-                Timestamp departure);
+                Timestamp departure, LegCache* cache = nullptr);
   Result<LegPath> Leg(GeoPosition a, GeoPosition b) const override;
   double LowerBoundNm(GeoPosition a, GeoPosition b) const override { return GeodesicNm(a, b); }
 
  private:
+  Result<LegPath> Route(GeoPosition a, GeoPosition b) const;
+
   const sealanes::RoutePlanner& router_;
   std::optional<double> draught_m_;
   std::optional<double> beam_m_;
   Timestamp departure_;
+  LegCache* cache_;
 };
 
 }  // namespace relos::mission
