@@ -17,6 +17,7 @@
 #include "relos/registry/registry_service.h"
 #include "relos/sealanes/network.h"
 #include "relos/sealanes/route.h"
+#include "relos/sealanes/route_format.h"
 
 namespace relos::cli {
 namespace {
@@ -27,7 +28,7 @@ using nlohmann::json;
 struct PlanMissionOptions {
   std::string unit, from, to, depart, objective = "time", purpose = "transit", network;
   double speed = 0, reserve = 0.2, stop_hours = 12;
-  bool geojson = false, create_orders = false;
+  bool geojson = false, kml = false, create_orders = false;
 };
 
 // A facility code, or "LAT,LON" in decimal degrees.
@@ -101,6 +102,25 @@ json PlanGeoJson(const ms::MissionPlan& mp) {
                         {"properties", {{"facility", s.stop.code}, {"name", s.stop.name}, {"partner", s.stop.partner},
                                         {"fuel_to_request", s.fuel_to_request}, {"arrive", s.arrive.ToIso8601()}}}});
   return {{"type", "FeatureCollection"}, {"features", features}};
+}
+
+// Legs as lines and stops as points, for Google Earth and GIS tools.
+std::string PlanKml(const ms::MissionPlan& mp) {
+  std::vector<sealanes::KmlPlacemark> marks;
+  auto label = [](const ms::Waypoint& w) { return w.code.empty() ? w.position.ToString() : w.code; };
+  for (size_t i = 0; i < mp.plan.legs.size(); ++i) {
+    const ms::PlanLeg& l = mp.plan.legs[i];
+    marks.push_back({"Leg " + std::to_string(i + 1) + ": " + label(l.from) + " to " + label(l.to),
+                     Fixed(l.distance_nm) + " nm; depart " + l.depart.ToIso8601() + ", arrive " + l.arrive.ToIso8601() +
+                         "; fuel on arrival " + Fixed(l.fuel_arrival) + " " + mp.fuel_unit,
+                     l.path});
+  }
+  for (const ms::PlanStop& s : mp.plan.stops)
+    marks.push_back({s.stop.code + (s.stop.partner ? " (partner)" : " (own)"),
+                     s.stop.name + "; request " + Fixed(s.fuel_to_request) + " " + mp.fuel_unit + " of " +
+                         s.stop.supplied_grade + "; arrive " + s.arrive.ToIso8601(),
+                     {s.stop.position}});
+  return sealanes::KmlDocument("Mission " + mp.unit, marks);
 }
 
 void PrintPlanText(std::ostream& out, const ms::MissionPlan& mp) {
@@ -186,6 +206,7 @@ Status RunPlanMission(const PlanMissionOptions& o, CliContext& ctx) {
   ASSIGN_OR_RETURN(ms::MissionPlan mp, ms::PlanMission(reg, req, *oracle));
 
   if (o.geojson) *ctx.out << PlanGeoJson(mp).dump(2) << "\n";
+  else if (o.kml) *ctx.out << PlanKml(mp);
   else if (ctx.json) *ctx.out << PlanJson(mp).dump(2) << "\n";
   else PrintPlanText(*ctx.out, mp);
   if (!mp.plan.feasible) return ResourceExhausted("no feasible plan: " + mp.plan.infeasible_reason, "plan");
@@ -197,10 +218,10 @@ Status RunPlanMission(const PlanMissionOptions& o, CliContext& ctx) {
     for (const orders::CreateOrderRequest& d : drafts) {
       ASSIGN_OR_RETURN(orders::Order order, service.Create(actor, d));
       // Keep stdout parseable in the machine formats.
-      (ctx.json || o.geojson ? *ctx.err : *ctx.out)
+      (ctx.json || o.geojson || o.kml ? *ctx.err : *ctx.out)
           << "draft order " << order.number << " at " << d.facility << " (" << d.lines.size() << " lines)\n";
     }
-    if (drafts.empty()) (ctx.json || o.geojson ? *ctx.err : *ctx.out) << "no partner stops: no orders drafted\n";
+    if (drafts.empty()) (ctx.json || o.geojson || o.kml ? *ctx.err : *ctx.out) << "no partner stops: no orders drafted\n";
   }
   return OkStatus();
 }
@@ -222,6 +243,7 @@ void RegisterPlanMissionCommand(CLI::App& plan, CliContext& ctx) {
   cmd->add_option("--network", o->network, "sea-lane network file (default: $RELOS_SEALANES, next to relos)");
   cmd->add_flag("--json", ctx.json, "JSON output");
   cmd->add_flag("--geojson", o->geojson, "GeoJSON output (legs and stops)");
+  cmd->add_flag("--kml", o->kml, "KML output (legs and stops)")->excludes("--geojson");
   cmd->add_flag("--create-orders", o->create_orders, "create draft support orders for the partner stops (needs --as)");
   cmd->callback([&ctx, o] { ctx.action = [&ctx, o] { return RunPlanMission(*o, ctx); }; });
 }

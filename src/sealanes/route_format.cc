@@ -123,21 +123,36 @@ std::string RouteToGeoJson(const Route& r) {
   return fc.dump() + "\n";
 }
 
-std::string RouteToKml(const Route& r) {
+std::string KmlDocument(const std::string& name, const std::vector<KmlPlacemark>& placemarks) {
   std::ostringstream o;
   o << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
     << "<kml xmlns=\"http://www.opengis.net/kml/2.2\">\n<Document>\n"
-    << "  <name>" << EscapeXml(r.from.ToString() + " to " + r.to.ToString()) << "</name>\n"
-    << "  <Placemark>\n    <name>Sea route, " << Fixed(r.distance_nm, 1) << " nm</name>\n"
-    << "    <description>";
+    << "  <name>" << EscapeXml(name) << "</name>\n";
+  for (const KmlPlacemark& p : placemarks) {
+    o << "  <Placemark>\n    <name>" << EscapeXml(p.name) << "</name>\n";
+    if (!p.description.empty()) o << "    <description>" << EscapeXml(p.description) << "</description>\n";
+    if (p.points.size() == 1) {
+      o << "    <Point><coordinates>" << Fixed(p.points[0].lon, 6) << "," << Fixed(p.points[0].lat, 6)
+        << ",0</coordinates></Point>\n";
+    } else {
+      o << "    <LineString>\n      <tessellate>1</tessellate>\n      <coordinates>\n";
+      for (const GeoPosition& g : p.points) o << "        " << Fixed(g.lon, 6) << "," << Fixed(g.lat, 6) << ",0\n";
+      o << "      </coordinates>\n    </LineString>\n";
+    }
+    o << "  </Placemark>\n";
+  }
+  o << "</Document>\n</kml>\n";
+  return o.str();
+}
+
+std::string RouteToKml(const Route& r) {
   std::string passages;
   for (const PassageTransit& t : r.passages) passages += (passages.empty() ? "" : ", ") + t.name;
-  o << EscapeXml("Passages: " + (passages.empty() ? std::string("none") : passages) +
-                 ". Departure " + r.departure.ToIso8601() + (r.arrival ? ", arrival " + r.arrival->ToIso8601() : ""))
-    << "</description>\n    <LineString>\n      <tessellate>1</tessellate>\n      <coordinates>\n";
-  for (const GeoPosition& p : DensifyRoute(r)) o << "        " << Fixed(p.lon, 6) << "," << Fixed(p.lat, 6) << ",0\n";
-  o << "      </coordinates>\n    </LineString>\n  </Placemark>\n</Document>\n</kml>\n";
-  return o.str();
+  KmlPlacemark line{"Sea route, " + Fixed(r.distance_nm, 1) + " nm",
+                    "Passages: " + (passages.empty() ? std::string("none") : passages) + ". Departure " +
+                        r.departure.ToIso8601() + (r.arrival ? ", arrival " + r.arrival->ToIso8601() : ""),
+                    DensifyRoute(r)};
+  return KmlDocument(r.from.ToString() + " to " + r.to.ToString(), {line});
 }
 
 }  // namespace relos::sealanes

@@ -335,6 +335,19 @@ TEST_F(CliTest, AMissionPlansRefuellingAndItsDraftOrderGoesThroughTheLifecycle) 
   for (const auto& leg : plan["legs"]) {
     EXPECT_GE(leg.at("fuel_arrival").get<double>(), 0.1 * 30000.0 - 1e-6) << leg.dump();
   }
+  // The same plan as KML for a map: one line per leg, one point per stop.
+  const std::string kml = Ok({"plan", "mission", "--unit", "IN-P8I-312", "--from", "IN-RAJALI", "--to", "RU-YEL",
+                              "--depart", "2026-04-01T00:00:00Z", "--reserve", "0.1", "--kml"})
+                              .out;
+  auto count = [&](const std::string& what) {
+    size_t n = 0;
+    for (size_t at = kml.find(what); at != std::string::npos; at = kml.find(what, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_TRUE(kml.starts_with("<?xml")) << kml.substr(0, 200);
+  EXPECT_EQ(count("<LineString>"), plan["legs"].size());
+  EXPECT_EQ(count("<Point>"), plan["stops"].size());
+  EXPECT_NE(kml.find(plan["legs"][0]["to"]["code"].get<std::string>() + " (partner)"), std::string::npos);
   Json drafts = Json::parse(Ok({"order", "list", "--as", "IN:requester:Lt Rao", "--state", "draft", "--json"}).out);
   ASSERT_EQ(drafts.size(), 1u);
   const std::string n = drafts[0]["number"];

@@ -28,4 +28,14 @@ std::string RouteToGeoJson(const Route& route);
 // A KML 2.2 document with the route as a LineString Placemark.
 std::string RouteToKml(const Route& route);
 
+// A KML placemark: a point when it has one position, else a line through
+// them (tessellated, so map viewers follow the Earth's surface).
+struct KmlPlacemark {
+  std::string name;
+  std::string description;
+  std::vector<GeoPosition> points;
+};
+// A KML 2.2 document of placemarks, text escaped.
+std::string KmlDocument(const std::string& name, const std::vector<KmlPlacemark>& placemarks);
+
 }  // namespace relos::sealanes
