@@ -213,9 +213,10 @@ relos::mission::PlanningProblem MumbaiToVladivostok(size_t candidate_stops) {
 class CountingOracle final : public relos::mission::DistanceOracle {
  public:
   explicit CountingOracle(const relos::mission::DistanceOracle& inner) : inner_(inner) {}
-  relos::Result<relos::mission::LegPath> Leg(GeoPosition a, GeoPosition b) const override {
+  relos::Result<relos::mission::LegPath> Leg(GeoPosition a, GeoPosition b,
+                                             const relos::mission::LegTiming& when) const override {
     ++legs;
-    return inner_.Leg(a, b);
+    return inner_.Leg(a, b, when);
   }
   double LowerBoundNm(GeoPosition a, GeoPosition b) const override { return inner_.LowerBoundNm(a, b); }
   mutable int64_t legs = 0;
@@ -231,7 +232,7 @@ void MissionPlan200Stops(benchmark::State& state, bool warm) {
   static const auto problem = MumbaiToVladivostok(200);
   RoutePlanner planner(Network(), Clock());
   relos::mission::LegCache cache;
-  const relos::mission::SeaLaneOracle sea(planner, std::nullopt, std::nullopt, problem.departure, warm ? &cache : nullptr);
+  const relos::mission::SeaLaneOracle sea(planner, std::nullopt, std::nullopt, warm ? &cache : nullptr);
   const CountingOracle oracle(sea);
   if (warm && !relos::mission::PlanOverStops(problem, oracle).ok()) state.SkipWithError("warm-up plan failed");
   const int64_t routes_before = oracle.legs;

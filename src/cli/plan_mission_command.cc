@@ -199,7 +199,7 @@ Status RunPlanMission(const PlanMissionOptions& o, CliContext& ctx) {
     ASSIGN_OR_RETURN(net, OpenSeaLanes(o.network));
     router = std::make_unique<sealanes::RoutePlanner>(*net, *clock);
     oracle = std::make_unique<ms::SeaLaneOracle>(*router, unit->draught_m > 0 ? std::optional(unit->draught_m) : std::nullopt,
-                                                 unit->beam_m > 0 ? std::optional(unit->beam_m) : std::nullopt, req.departure);
+                                                 unit->beam_m > 0 ? std::optional(unit->beam_m) : std::nullopt);
   } else {
     oracle = std::make_unique<ms::GeodesicOracle>();
   }

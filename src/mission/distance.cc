@@ -12,7 +12,7 @@ double GeodesicNm(GeoPosition a, GeoPosition b) {
   return metres / 1852.0;
 }
 
-Result<LegPath> GeodesicOracle::Leg(GeoPosition a, GeoPosition b) const {
+Result<LegPath> GeodesicOracle::Leg(GeoPosition a, GeoPosition b, const LegTiming& /*when*/) const {
   return LegPath{GeodesicNm(a, b), {a, b}};
 }
 
@@ -34,26 +34,28 @@ size_t LegCache::size() const {
 }
 
 SeaLaneOracle::SeaLaneOracle(const sealanes::RoutePlanner& router, std::optional<double> draught_m,
-                             std::optional<double> beam_m, Timestamp departure, LegCache* cache)
-    : router_(router), draught_m_(draught_m), beam_m_(beam_m), departure_(departure), cache_(cache) {}
+                             std::optional<double> beam_m, LegCache* cache)
+    : router_(router), draught_m_(draught_m), beam_m_(beam_m), cache_(cache) {}
 
-Result<LegPath> SeaLaneOracle::Leg(GeoPosition a, GeoPosition b) const {
-  if (cache_ == nullptr) return Route(a, b);
-  const LegCache::Key key{a.lat, a.lon, b.lat, b.lon, draught_m_.value_or(-1), beam_m_.value_or(-1), departure_.DateString()};
+Result<LegPath> SeaLaneOracle::Leg(GeoPosition a, GeoPosition b, const LegTiming& when) const {
+  if (cache_ == nullptr) return Route(a, b, when);
+  const LegCache::Key key{a.lat,         a.lon, b.lat, b.lon, draught_m_.value_or(-1), beam_m_.value_or(-1),
+                          when.depart.DateString(), when.speed_kn};
   if (std::optional<Result<LegPath>> hit = cache_->Find(key)) return *std::move(hit);
-  Result<LegPath> leg = Route(a, b);
+  Result<LegPath> leg = Route(a, b, when);
   // Only answers are kept: a failure other than "no route" is not a fact about the leg.
   if (leg.ok() || leg.status().code() == StatusCode::kNotFound) cache_->Insert(key, leg);
   return leg;
 }
 
-Result<LegPath> SeaLaneOracle::Route(GeoPosition a, GeoPosition b) const {
+Result<LegPath> SeaLaneOracle::Route(GeoPosition a, GeoPosition b, const LegTiming& when) const {
   sealanes::RouteOptions options;
   options.max_draught_m = draught_m_;
   options.beam_m = beam_m_;
-  // Seasonal passages are judged at the mission's departure; a long mission
-  // may reach a passage weeks later (noted in docs/mission-planner.md).
-  options.departure = departure_;
+  // With the speed, the router checks each seasonal passage at the time the
+  // unit reaches it and routes around one that will be closed by then.
+  options.departure = when.depart;
+  if (when.speed_kn > 0) options.speed_knots = when.speed_kn;
   ASSIGN_OR_RETURN(sealanes::Route route, router_.Plan(a, b, options));
   return LegPath{route.distance_nm, std::move(route.waypoints)};
 }

@@ -79,7 +79,8 @@ class Search {
   Result<Plan> Run() {
     const int nodes = n_ + 2, dest = n_ + 1;
     std::vector<std::optional<Key>> best(nodes);
-    std::vector<Criteria> crit(nodes);
+    crit_.assign(nodes, Criteria{});
+    std::vector<Criteria>& crit = crit_;
     std::vector<int> parent(nodes, -1);
     std::vector<bool> done(nodes, false);
     // A node entry (leg < 0) carries the node's real key; an edge entry the
@@ -211,12 +212,14 @@ class Search {
 
   // The leg u -> v, memoised; nullopt when there is no way. Routes are only
   // asked for when the lower bound leaves the leg within range of `limit_nm`.
+  // u is settled, so its departure time is final: the leg is routed for it
+  // (seasonal passages are judged when the unit gets there).
   Result<std::optional<LegPath>> LegOf(int u, int v, double limit_nm) {
     auto it = legs_.find({u, v});
     if (it != legs_.end()) return it->second;
     const GeoPosition a = WaypointOf(u).position, b = WaypointOf(v).position;
     if (oracle_.LowerBoundNm(a, b) > limit_nm) return std::optional<LegPath>();  // not memoised: limit-dependent
-    Result<LegPath> leg = oracle_.Leg(a, b);
+    Result<LegPath> leg = oracle_.Leg(a, b, LegTiming{AddHours(p_.departure, crit_[u].hours), p_.speed_kn});
     std::optional<LegPath> value;
     if (leg.ok()) {
       value = *std::move(leg);
@@ -341,6 +344,7 @@ class Search {
   std::map<std::pair<int, int>, std::string> unroutable_;
   std::set<int> short_stock_;
   std::vector<double> lower_nm_;  // (n + 2)^2, -1 until computed
+  std::vector<Criteria> crit_;    // best criteria found per node; final once settled
 };
 
 }  // namespace

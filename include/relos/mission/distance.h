@@ -30,12 +30,20 @@ struct LegPath {
   std::vector<GeoPosition> points;  // at least from and to
 };
 
+// When a leg starts and how fast it is made: seasonal passages (the
+// Northern Sea Route) must be open while the unit passes through them.
+struct LegTiming {
+  Timestamp depart;
+  double speed_kn = 0;
+};
+
 class DistanceOracle {
  public:
   virtual ~DistanceOracle() = default;
-  // The travelled distance from `a` to `b`. NotFound when there is no way
-  // (no sea route for this draught); other errors are failures.
-  virtual Result<LegPath> Leg(GeoPosition a, GeoPosition b) const = 0;
+  // The travelled distance from `a` to `b` for a leg starting at
+  // `when.depart`. NotFound when there is no way (no sea route for this
+  // draught, or none open at that time); other errors are failures.
+  virtual Result<LegPath> Leg(GeoPosition a, GeoPosition b, const LegTiming& when) const = 0;
   // A lower bound on Leg(a, b).nm, cheap; lets the planner skip legs that
   // are out of range anyway. The default, 0, prunes nothing.
   virtual double LowerBoundNm(GeoPosition /*a*/, GeoPosition /*b*/) const { return 0; }
@@ -47,7 +55,7 @@ double GeodesicNm(GeoPosition a, GeoPosition b);
 // Aircraft: straight geodesic legs.
 class GeodesicOracle final : public DistanceOracle {
  public:
-  Result<LegPath> Leg(GeoPosition a, GeoPosition b) const override;
+  Result<LegPath> Leg(GeoPosition a, GeoPosition b, const LegTiming& when) const override;
   double LowerBoundNm(GeoPosition a, GeoPosition b) const override { return GeodesicNm(a, b); }
 };
 
@@ -55,8 +63,9 @@ class GeodesicOracle final : public DistanceOracle {
 // server keeps one for its lifetime). Facilities do not move, so a planner
 // asks for the same legs between them plan after plan; a route costs about a
 // millisecond, a cached leg a map look-up. Keyed by the two positions and
-// all that changes a route: draught, beam and the departure date (seasonal
-// passages open and close by date). Unbounded: the keys are legs between
+// all that changes a route: draught, beam, the leg's departure date and
+// speed (seasonal passages open and close by date, and must stay open until
+// the unit is through). Unbounded: the keys are legs between
 // registry facilities and the ends of the missions planned, a few per plan.
 class LegCache {
  public:
@@ -64,9 +73,10 @@ class LegCache {
     double from_lat, from_lon, to_lat, to_lon;
     double draught_m, beam_m;  // -1 when not given
     std::string departure_date;
+    double speed_kn;
     bool operator<(const Key& o) const {
-      return std::tie(from_lat, from_lon, to_lat, to_lon, draught_m, beam_m, departure_date) <
-             std::tie(o.from_lat, o.from_lon, o.to_lat, o.to_lon, o.draught_m, o.beam_m, o.departure_date);
+      return std::tie(from_lat, from_lon, to_lat, to_lon, draught_m, beam_m, departure_date, speed_kn) <
+             std::tie(o.from_lat, o.from_lon, o.to_lat, o.to_lon, o.draught_m, o.beam_m, o.departure_date, o.speed_kn);
     }
   };
   // The cached outcome of the leg: its path, or the NotFound that routing it gave.
@@ -84,17 +94,16 @@ class LegCache {
 class SeaLaneOracle final : public DistanceOracle {
  public:
   SeaLaneOracle(const sealanes::RoutePlanner& router, std::optional<double> draught_m, std::optional<double> beam_m,
-                Timestamp departure, LegCache* cache = nullptr);
-  Result<LegPath> Leg(GeoPosition a, GeoPosition b) const override;
+                LegCache* cache = nullptr);
+  Result<LegPath> Leg(GeoPosition a, GeoPosition b, const LegTiming& when) const override;
   double LowerBoundNm(GeoPosition a, GeoPosition b) const override { return GeodesicNm(a, b); }
 
  private:
-  Result<LegPath> Route(GeoPosition a, GeoPosition b) const;
+  Result<LegPath> Route(GeoPosition a, GeoPosition b, const LegTiming& when) const;
 
   const sealanes::RoutePlanner& router_;
   std::optional<double> draught_m_;
   std::optional<double> beam_m_;
-  Timestamp departure_;
   LegCache* cache_;
 };
 
