@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the data files that relos computes from installed inputs, with the
-# relos binary of BUILD_DIR. Today: the sea-lane network, from Natural Earth
-# land polygons (npm world-atlas, installed by scripts/setup.sh into
-# tools/node_modules) and the authored passages and ports tables. The output
+# relos binary of BUILD_DIR, and places the built web application. The data:
+# the sea-lane network, from Natural Earth land polygons (npm world-atlas,
+# installed by scripts/setup.sh into tools/node_modules) and the authored
+# passages and ports tables. The output
 # goes next to the executable, where relos finds it without configuration.
 # Skips the work when the output is newer than every input (and the binary).
 #
@@ -29,7 +30,18 @@ for input in "$LAND" "$PASSAGES" "$PORTS" "$RELOS"; do
 done
 if [[ $fresh -eq 1 ]]; then
   echo "build-data: $OUT is up to date"
-  exit 0
+else
+  echo "build-data: building $OUT"
+  "$RELOS" sealanes build --land "$LAND" --passages "$PASSAGES" --ports "$PORTS" --out "$OUT"
 fi
-echo "build-data: building $OUT"
-"$RELOS" sealanes build --land "$LAND" --passages "$PASSAGES" --ports "$PORTS" --out "$OUT"
+
+# The web application built by scripts/setup.sh (web/dist) goes to
+# BUILD/src/cli/web, where `relos serve` finds it without a flag.
+if [[ -f web/dist/index.html ]]; then
+  WEB="$BUILD/src/cli/web"
+  if [[ ! -f "$WEB/index.html" || web/dist/index.html -nt "$WEB/index.html" ]]; then
+    rm -rf "$WEB"
+    cp -R web/dist "$WEB"
+    echo "build-data: copied the web application to $WEB"
+  fi
+fi

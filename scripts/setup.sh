@@ -27,3 +27,18 @@ fi
 if [[ -f tools/package.json && ! -d tools/node_modules ]]; then
   (cd tools && npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error)
 fi
+
+# The web application (web/): npm ci when the lockfile changed, then the
+# Vite build into web/dist when any source is newer than the last build.
+# scripts/build-data.sh copies web/dist next to the relos binary.
+if [[ -f web/package.json ]]; then
+  if [[ ! -d web/node_modules || web/package-lock.json -nt web/node_modules/.package-lock.json ]]; then
+    (cd web && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  if [[ ! -f web/dist/index.html ]] ||
+     [[ -n "$(find web/src web/index.html web/vite.config.ts web/tsconfig.json web/package-lock.json \
+              -newer web/dist/index.html -print -quit)" ]]; then
+    (cd web && npm run --silent build >/dev/null)
+    echo "setup: built the web application into web/dist"
+  fi
+fi

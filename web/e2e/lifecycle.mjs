@@ -1,0 +1,227 @@
+// End-to-end test of the web application in headless Chromium (Debian's
+// /usr/bin/chromium, driven by playwright-core) against a real `relos serve`
+// on a temporary database seeded with the demo:
+//   an Indian requester raises an order (first meeting the API's
+//   validation), a Russian approver approves part of it, the Russian
+//   logistics officer delivers, the Indian receiver receipts, Indian finance
+//   sees the balances change and closes the order; an Indian user's attempt
+//   to read a Russian unit is refused and the Russian approver is offered no
+//   action on an Indian draft; no console errors anywhere else.
+// Screenshots go to --out (default: a folder next to the binary).
+//
+// usage: node web/e2e/lifecycle.mjs --relos BUILD/src/cli/relos [--out DIR]
+//        [--app-url URL --port N]   (URL: serve the app from elsewhere, e.g. vite preview)
+import { spawn, execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { chromium } from "playwright-core";
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith("--") ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
+);
+const RELOS = args.relos;
+const CHROMIUM = process.env.RELOS_CHROMIUM ?? "/usr/bin/chromium";
+if (!RELOS || !existsSync(RELOS)) fail(`--relos: no relos binary at '${RELOS ?? ""}'`);
+if (!existsSync(CHROMIUM)) fail(`Chromium not found at ${CHROMIUM}: install Debian's chromium (scripts/apt-packages.txt)`);
+const OUT = args.out ?? join(dirname(RELOS), "e2e-screenshots");
+mkdirSync(OUT, { recursive: true });
+const PASSWORD = "relos-e2e-password";
+
+function fail(msg) {
+  console.error(`e2e: FAIL: ${msg}`);
+  process.exit(1);
+}
+function check(cond, msg) {
+  if (!cond) throw new Error(msg);
+  console.log(`e2e: ok: ${msg}`);
+}
+
+const work = mkdtempSync(join(tmpdir(), "relos-e2e-"));
+const DB = join(work, "e2e.db");
+execFileSync(RELOS, ["--db", DB, "demo"], { stdio: "ignore" });
+const users = [
+  ["in-requester", "IN", "requester"],
+  ["in-receiver", "IN", "receiver"],
+  ["in-finance", "IN", "finance"],
+  ["ru-approver", "RU", "approver"],
+  ["ru-logistics", "RU", "logistics-officer"],
+];
+for (const [name, party, role] of users) {
+  execFileSync(RELOS, ["--db", DB, "user", "add", name, "--party", party, "--role", role, "--password-stdin"], {
+    input: `${PASSWORD}\n`,
+    stdio: ["pipe", "ignore", "inherit"],
+  });
+}
+
+const server = spawn(RELOS, ["--db", DB, "serve", "--port", args.port ?? "0"], { stdio: ["ignore", "pipe", "inherit"] });
+const base = await new Promise((resolve, reject) => {
+  let out = "";
+  const timer = setTimeout(() => reject(new Error("relos serve did not start in 20 s")), 20000);
+  server.stdout.on("data", (d) => {
+    out += d;
+    const m = /listening on (http:\/\/\S+)/.exec(out);
+    if (m) {
+      clearTimeout(timer);
+      resolve(m[1]);
+    }
+  });
+  server.on("exit", (code) => reject(new Error(`relos serve exited with ${code}`)));
+});
+const APP = args["app-url"] ?? base;
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  headless: true,
+  args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
+});
+
+const consoleErrors = [];
+const pages = [];
+// Each person gets a browser context of their own (own session storage).
+async function signIn(name, { width = 1280, height = 800 } = {}) {
+  const context = await browser.newContext({ viewport: { width, height } });
+  const page = await context.newPage();
+  pages.push(page);
+  page.setDefaultTimeout(15000);
+  page.expectRefusal = false;
+  page.on("console", (m) => {
+    if (m.type() !== "error") return;
+    // A refusal the test provokes on purpose makes Chromium log the failed fetch.
+    if (page.expectRefusal && /status of 40[34]/.test(m.text())) return;
+    consoleErrors.push(`${name}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => consoleErrors.push(`${name}: ${e.message}`));
+  await page.goto(`${APP}/`);
+  await page.getByLabel("User name").fill(name);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByTestId("who").waitFor();
+  check((await page.getByTestId("who").innerText()).startsWith(name), `${name} is signed in`);
+  return page;
+}
+const shot = (page, name) => page.screenshot({ path: join(OUT, `${name}.png`) });
+const state = (page) => page.locator(".title-row .badge").innerText();
+async function act(page, action, fill) {
+  const form = page.locator(`form[data-action="${action}"]`);
+  if (fill) await fill(form);
+  await form.getByRole("button").last().click();
+  await page.locator(".notice").waitFor();
+}
+
+let failed = null;
+try {
+  // The Indian requester: dashboard, then a new order.
+  const req = await signIn("in-requester");
+  await page0Dashboard(req);
+  await req.getByRole("link", { name: "Orders" }).click();
+  await req.getByRole("link", { name: "Raise an order" }).click();
+  await req.getByLabel("Unit").selectOption("IN-INS-TABAR");
+  await req.getByLabel("Facility").selectOption("RU-VLD");
+  await req.getByLabel("Purpose").selectOption("port-call");
+  await req.getByLabel("Item").selectOption("FUEL-DL");
+  // A quantity the API cannot read: the form shows the API's own message,
+  // naming the field.
+  await req.getByLabel("Quantity").fill("eighty tonne");
+  await req.getByRole("button", { name: "Create draft" }).click();
+  const refusal = req.getByRole("alert");
+  await refusal.waitFor();
+  const why = (await refusal.innerText()).replace(/\s+/g, " ");
+  check(/lines\[0\]\.quantity/.test(why), `the form shows the API's message: ${why}`);
+  await shot(req, "03-order-form-refused");
+  await req.getByLabel("Quantity").fill("80 tonne");
+  await req.getByRole("button", { name: "Create draft" }).click();
+  await req.locator("form[data-action=submit]").waitFor();
+  const number = (await req.locator("h1").innerText()).trim();
+  check(/^RELOS-IN-RU-\d{4}-\d+$/.test(number) && (await state(req)) === "draft", `draft ${number} created`);
+  await act(req, "submit");
+  check((await state(req)) === "submitted", "the requester submits it");
+  await shot(req, "04-order-submitted");
+
+  // Cross-party: an Indian user asks for a Russian unit directly; the API
+  // answers 404 as for a unit that does not exist, and the page shows it.
+  req.expectRefusal = true;
+  const status = await req.evaluate(async () => {
+    const r = await fetch("/api/v1/units/RU-VARYAG", {
+      headers: { Authorization: `Bearer ${sessionStorage.getItem("relos.token")}` },
+    });
+    return r.status;
+  });
+  check(status === 404, "an Indian requester reading a Russian unit is refused (404)");
+  req.expectRefusal = false;
+
+  // The Russian approver: no action on an Indian draft, approve this one in part.
+  const appr = await signIn("ru-approver");
+  await appr.goto(`${APP}/orders/${number}`);
+  await appr.locator("form[data-action=approve]").waitFor();
+  check((await appr.locator("form[data-action=submit]").count()) === 0, "the approver is offered no submit on the requester's side");
+  await act(appr, "approve", (f) => f.getByLabel(/Line 1/).fill("60 tonne"));
+  check((await state(appr)) === "approved", "the Russian approver approves 60 of 80 tonne");
+  check((await appr.locator("table").first().innerText()).includes("60 tonne"), "the approved quantity is on the line");
+  await shot(appr, "05-order-approved");
+  // The approver's role may not deliver: the API says so when asked directly.
+  appr.expectRefusal = true;
+  const refused = await appr.evaluate(async (n) => {
+    const r = await fetch(`/api/v1/orders/${n}/deliver`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${sessionStorage.getItem("relos.token")}`, "Content-Type": "application/json" },
+      body: "{}",
+    });
+    return r.status;
+  }, number);
+  check(refused === 403, "the approver's role may not deliver (403)");
+
+  // Indian finance before delivery: the approval reserved (pending) funds.
+  const fin = await signIn("in-finance");
+  await fin.goto(`${APP}/ledger`);
+  await fin.locator("#acc-h").waitFor();
+  const before = await fin.locator("section[aria-labelledby=acc-h] table").innerText();
+
+  const log = await signIn("ru-logistics");
+  await log.goto(`${APP}/orders/${number}`);
+  await act(log, "deliver", (f) => f.getByLabel(/Line 1/).first().fill("59.5 tonne"));
+  check((await state(log)) === "delivered", "the Russian logistics officer delivers 59.5 tonne");
+
+  const rcv = await signIn("in-receiver");
+  await rcv.goto(`${APP}/orders/${number}`);
+  await rcv.locator("form[data-action=receipt]").waitFor();
+  await shot(rcv, "06-order-receipt-form");
+  await act(rcv, "receipt");
+  check((await state(rcv)) === "receipted", "the Indian receiver receipts it");
+
+  await fin.reload();
+  await fin.locator("section[aria-labelledby=acc-h] table").waitFor();
+  const after = await fin.locator("section[aria-labelledby=acc-h] table").innerText();
+  check(before !== after, "Indian finance sees the ledger balances change after the receipt");
+  await shot(fin, "07-ledger");
+  await fin.goto(`${APP}/orders/${number}`);
+  await act(fin, "close");
+  check((await state(fin)) === "closed", "Indian finance closes the order");
+  await shot(fin, "08-order-closed");
+
+  // A narrow screen: the orders list still reads.
+  const narrow = await signIn("in-requester", { width: 390, height: 800 });
+  await narrow.goto(`${APP}/orders`);
+  await narrow.locator("table").waitFor();
+  await shot(narrow, "09-orders-narrow");
+
+  check(consoleErrors.length === 0, `no console errors${consoleErrors.length ? `: ${consoleErrors.join(" | ")}` : ""}`);
+} catch (e) {
+  failed = e;
+  // The page the test was on when it failed, for whoever reads the log.
+  await pages.at(-1)?.screenshot({ path: join(OUT, "failure.png") }).catch(() => {});
+} finally {
+  await browser.close();
+  server.kill("SIGTERM");
+  rmSync(work, { recursive: true, force: true });
+}
+if (failed) fail(failed.message);
+console.log(`e2e: PASS (screenshots in ${OUT})`);
+
+async function page0Dashboard(page) {
+  await page.locator("svg.map .facility").first().waitFor();
+  const n = await page.locator("svg.map .facility").count();
+  check(n > 1, `the dashboard map shows ${n} facilities`);
+  await page.getByTestId("state-counts").waitFor();
+  await shot(page, "01-dashboard");
+}

@@ -1,0 +1,78 @@
+// The world map: Natural Earth countries (world-atlas, 1:110m) in an Equal
+// Earth projection, with facilities drawn as points, own party's in one
+// colour and partners' in another. Each point is focusable and names the
+// facility, so the map is usable from the keyboard and by screen readers.
+import { geoEqualEarth, geoGraticule10, geoPath } from "d3-geo";
+import { feature, mesh } from "topojson-client";
+import type { GeometryCollection, Topology } from "topojson-specification";
+import world from "world-atlas/countries-110m.json";
+import type { Facility } from "./api";
+
+const SVG = "http://www.w3.org/2000/svg";
+
+function s<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>): SVGElementTagNameMap[K] {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  return el;
+}
+
+export function worldMap(facilities: Facility[], ownParty: string, onPick?: (f: Facility) => void): SVGSVGElement {
+  const width = 960;
+  const height = 480;
+  const topo = world as unknown as Topology<{ countries: GeometryCollection; land: GeometryCollection }>;
+  const land = feature(topo, topo.objects.land);
+  const borders = mesh(topo, topo.objects.countries, (a, b) => a !== b);
+  const projection = geoEqualEarth().fitExtent(
+    [
+      [4, 4],
+      [width - 4, height - 4],
+    ],
+    { type: "Sphere" },
+  );
+  const path = geoPath(projection);
+  const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, class: "map", role: "img" });
+  svg.setAttribute("aria-label", `World map of ${facilities.length} facilities`);
+  svg.append(
+    s("path", { d: path({ type: "Sphere" }) ?? "", class: "sphere" }),
+    s("path", { d: path(geoGraticule10()) ?? "", class: "graticule" }),
+    s("path", { d: path(land) ?? "", class: "land" }),
+    s("path", { d: path(borders) ?? "", class: "borders" }),
+  );
+  // Partners first, so own facilities are drawn on top where they overlap.
+  const ordered = [...facilities].sort((a, b) => Number(a.owner === ownParty) - Number(b.owner === ownParty));
+  for (const f of ordered) {
+    const p = projection([f.position.lon, f.position.lat]);
+    if (!p) continue;
+    const own = f.owner === ownParty;
+    const g = s("g", { class: `facility ${own ? "own" : "partner"}`, tabindex: 0, role: "button" });
+    g.setAttribute("aria-label", `${f.name} (${f.code}), ${own ? "own" : "partner"} ${f.kind}`);
+    g.dataset.code = f.code;
+    const title = s("title", {});
+    title.textContent = `${f.name} — ${f.code} (${f.owner}, ${f.kind})`;
+    g.append(title, s("circle", { cx: p[0], cy: p[1], r: 5 }));
+    if (onPick) {
+      g.addEventListener("click", () => onPick(f));
+      g.addEventListener("keydown", (e) => {
+        if (e.key === "Enter" || e.key === " ") {
+          e.preventDefault();
+          onPick(f);
+        }
+      });
+    }
+    svg.append(g);
+  }
+  return svg;
+}
+
+export function mapLegend(ownParty: string): HTMLElement {
+  const el = document.createElement("p");
+  el.className = "legend";
+  const own = document.createElement("span");
+  own.className = "key own";
+  own.textContent = `own (${ownParty})`;
+  const partner = document.createElement("span");
+  partner.className = "key partner";
+  partner.textContent = "partner";
+  el.append(own, partner);
+  return el;
+}
