@@ -281,7 +281,9 @@ Result<OrderBalance> BalanceOfOrder(storage::Transaction& txn, const std::string
       }
       if (IsClaimPurpose(cp)) {
         b.outstanding[t.unit] -= t.amount;
-        ++b.settled_transfers;
+        // Billing and a deadline's conversion move a claim to another
+        // account; payments, offsets and returns in kind discharge it.
+        if (t.code == "payment" || t.code == "eve.offset" || t.code == "rik.discharge") ++b.settled_transfers;
       }
       if (dp == kBilledReceivable) b.billed = true;
     }

@@ -1,5 +1,6 @@
 // Read-only views. Balances come from the accounts' running totals (one row
 // each); statements use the account/time index of transfers.
+#include <algorithm>
 #include <map>
 #include <set>
 #include <tuple>
@@ -30,6 +31,70 @@ Result<std::vector<Account>> SettlementService::Accounts(const Actor& actor, con
   registry::Agreement ag;
   ASSIGN_OR_RETURN(auto txn, ReadFor(store_, actor, agreement, &ag));
   return txn->Ledger().ListAccounts(agreement);
+}
+
+Result<std::vector<NetPositionRow>> SettlementService::NetPosition(const Actor& actor, const std::string& agreement) {
+  registry::Agreement ag;
+  ASSIGN_OR_RETURN(auto txn, ReadFor(store_, actor, agreement, &ag));
+  ASSIGN_OR_RETURN(auto accounts, txn->Ledger().ListAccounts(agreement));
+  // Keyed by party, then unit; both parties always appear.
+  std::map<std::pair<std::string, std::string>, NetPositionRow> rows;
+  auto row = [&](const std::string& party, const std::string& unit) -> NetPositionRow& {
+    NetPositionRow& r = rows[{party, unit}];
+    r.party = party;
+    r.counterparty = ag.PartnerOf(party);
+    r.unit = unit;
+    return r;
+  };
+  for (const auto& a : accounts) {
+    if (a.purpose == kReceivable || a.purpose == kBilledReceivable || a.purpose == kRikReceivable) {
+      row(a.party, a.unit).owed_to += a.debits_posted - a.credits_posted;
+    } else if (a.purpose == kPayable || a.purpose == kBilledPayable || a.purpose == kRikPayable) {
+      NetPositionRow& r = row(a.party, a.unit);
+      r.owes += a.credits_posted - a.debits_posted;
+      r.pending_owes += a.credits_pending - a.debits_pending;
+    }
+  }
+  const std::string settlement = ag.terms.settlement_currency.code();
+  const Timestamp now = clock_.Now();
+  std::vector<NetPositionRow> out;
+  for (const std::string& party : {ag.party_a, ag.party_b}) {
+    NetPositionRow total{party, ag.PartnerOf(party), settlement};
+    total.total = true;
+    for (auto& [key, r] : rows) {
+      if (key.first != party) continue;
+      r.net = r.owed_to - r.owes;
+      out.push_back(r);
+      auto currency = Currency::FromCode(r.unit);
+      if (!currency.ok()) continue;  // items owed back in kind have no cash value until a deadline passes
+      for (auto [from, to] : {std::pair{r.owed_to, &total.owed_to}, std::pair{r.owes, &total.owes},
+                              std::pair{r.pending_owes, &total.pending_owes}}) {
+        ASSIGN_OR_RETURN(Money m, Convert(*txn, Money(from, *currency), settlement, now));
+        *to += m.minor_units();
+      }
+    }
+    total.net = total.owed_to - total.owes;
+    out.push_back(total);
+  }
+  return out;
+}
+
+Result<std::vector<OrderPosition>> SettlementService::OrderPositions(const Actor& actor,
+                                                                     const std::string& agreement) {
+  registry::Agreement ag;
+  ASSIGN_OR_RETURN(auto txn, ReadFor(store_, actor, agreement, &ag));
+  storage::OrderFilter f;
+  f.agreement = agreement;
+  f.involving_party = actor.party;
+  f.limit = INT64_MAX;
+  ASSIGN_OR_RETURN(auto orders, txn->ListOrders(f));
+  std::vector<OrderPosition> out;
+  for (const auto& o : orders) {
+    ASSIGN_OR_RETURN(OrderBalance b, BalanceOfOrder(*txn, o.number));
+    out.push_back({o.number, std::string(orders::Name(o.state)), ReconciliationState(o, b), std::move(b)});
+  }
+  std::sort(out.begin(), out.end(), [](const OrderPosition& x, const OrderPosition& y) { return x.order < y.order; });
+  return out;
 }
 
 Result<std::vector<TrialBalanceRow>> SettlementService::TrialBalanceOf(const Actor& actor,

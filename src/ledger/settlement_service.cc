@@ -116,7 +116,7 @@ Result<Money> Convert(storage::Transaction& txn, const Money& m, const std::stri
                   "ledger.no_rate");
 }
 
-std::string ReconciliationState(const orders::Order& o, const OrderBalance& b, bool any_paid) {
+std::string ReconciliationState(const orders::Order& o, const OrderBalance& b) {
   using orders::OrderState;
   for (const auto& l : o.lines) {
     if (l.verdict == orders::ReceiptVerdict::kDisputed) return "disputed";
@@ -127,7 +127,7 @@ std::string ReconciliationState(const orders::Order& o, const OrderBalance& b, b
   }
   if (b.posted_total == 0) return b.open_pending > 0 ? "pending" : "open";
   if (b.zero()) return "settled";
-  if (any_paid) return "partly-settled";
+  if (b.settled_transfers > 0) return "partly-settled";
   if (b.billed) return "billed";
   return "posted";
 }

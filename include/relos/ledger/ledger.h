@@ -97,7 +97,7 @@ struct OrderBalance {
   int64_t open_pending = 0;                    // count of unresolved pending transfers
   int64_t posted_total = 0;                    // count of claim postings ever made
   bool billed = false;                         // some billed-receivable posting exists
-  int64_t settled_transfers = 0;               // payments, offsets, in-kind settlements
+  int64_t settled_transfers = 0;               // payments, offsets, returns in kind
   bool zero() const { return outstanding.empty() && open_pending == 0; }
   std::string ToString() const;
 };

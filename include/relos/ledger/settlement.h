@@ -156,9 +156,37 @@ struct AnnualRow {
   int64_t orders = 0;
 };
 
-// Reconciliation state of an order: open, pending, disputed, posted, billed,
-// partly-settled, settled.
-std::string ReconciliationState(const orders::Order& o, const OrderBalance& b, bool billed_any_paid);
+// Reconciliation state of an order: open (nothing in the ledger, or all
+// voided), pending (approved, nothing posted), disputed (a receipt line in
+// dispute), posted (claims posted, not billed), billed, partly-settled (some
+// payment, offset or return in kind made, balance not zero), settled (posted
+// and back to a zero balance).
+std::string ReconciliationState(const orders::Order& o, const OrderBalance& b);
+
+// One order's financial position (`relos ledger orders`).
+struct OrderPosition {
+  std::string order;
+  std::string state;           // the order's lifecycle state
+  std::string reconciliation;  // ReconciliationState
+  OrderBalance balance;
+};
+
+// Per party and unit under an agreement: what the party is owed by its
+// partner (posted claims, before and after billing), what it owes, what is
+// reserved (pending) against it, and the net (owed minus owes). The rows of
+// a party in money are followed by one row in the settlement currency
+// (unit = that currency, `total` true) converting each net at the clock's
+// date; replacement-in-kind units (items) are not converted.
+struct NetPositionRow {
+  std::string party;
+  std::string counterparty;
+  std::string unit;
+  int64_t owed_to = 0;
+  int64_t owes = 0;
+  int64_t pending_owes = 0;  // reserved by approved, not yet receipted orders
+  int64_t net = 0;           // owed_to - owes
+  bool total = false;
+};
 
 struct AlertThresholds {
   int64_t receipt_days = 7;   // delivered but not receipted
@@ -212,6 +240,11 @@ class SettlementService {
 
   // ---- Reports (read-only; the actor's party must be bound by the agreement).
   Result<std::vector<Account>> Accounts(const orders::Actor& actor, const std::string& agreement);
+  // Net position per party of the agreement (see NetPositionRow).
+  Result<std::vector<NetPositionRow>> NetPosition(const orders::Actor& actor, const std::string& agreement);
+  // Every order of the agreement involving the actor's party, with its
+  // balance and reconciliation state, by order number.
+  Result<std::vector<OrderPosition>> OrderPositions(const orders::Actor& actor, const std::string& agreement);
   Result<std::vector<TrialBalanceRow>> TrialBalanceOf(const orders::Actor& actor, const std::string& agreement);
   Result<std::vector<StatementLine>> Statement(const orders::Actor& actor, const std::string& agreement,
                                                const std::string& party, Timestamp from, Timestamp to);

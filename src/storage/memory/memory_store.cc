@@ -22,7 +22,9 @@ struct MemoryState {
   // Unique indexes, as the SQL backends have them.
   std::map<std::string, int64_t> order_by_number;
   std::map<std::pair<std::string, std::string>, int64_t> order_by_key;  // (requester, key), key non-empty
-  std::map<int64_t, audit::Event> events;
+  // Events are immutable once appended: shared, so that the copy a write
+  // transaction starts from copies pointers, not payloads.
+  std::map<int64_t, std::shared_ptr<const audit::Event>> events;
   std::map<std::string, ledger::Account> accounts;
   std::map<int64_t, ledger::Transfer> transfers;  // by seq
   std::map<std::string, int64_t> transfer_by_id;
@@ -197,12 +199,14 @@ class MemoryTransaction final : public Transaction, public ledger::LedgerTables 
   Result<std::optional<audit::Event>> LastEvent() override {
     RETURN_IF_ERROR(CheckOpen());
     if (view().events.empty()) return std::optional<audit::Event>();
-    return std::optional<audit::Event>(view().events.rbegin()->second);
+    return std::optional<audit::Event>(*view().events.rbegin()->second);
   }
 
   Status AppendEvent(const audit::Event& e) override {
     RETURN_IF_ERROR(CheckWritable());
-    if (!working_->events.emplace(e.seq, e).second) return internal::DuplicateEventSeq(e.seq);
+    if (!working_->events.emplace(e.seq, std::make_shared<const audit::Event>(e)).second) {
+      return internal::DuplicateEventSeq(e.seq);
+    }
     return OkStatus();
   }
 
@@ -212,7 +216,7 @@ class MemoryTransaction final : public Transaction, public ledger::LedgerTables 
     std::vector<audit::Event> out;
     for (auto it = view().events.upper_bound(after_seq);
          it != view().events.end() && static_cast<int64_t>(out.size()) < limit; ++it) {
-      out.push_back(it->second);
+      out.push_back(*it->second);
     }
     return out;
   }
