@@ -631,7 +631,8 @@ TEST(LedgerProperty, RandomLifecyclesKeepTheLedgerBalanced) {
               static_cast<long long>(closed), static_cast<long long>(ceiling), static_cast<long long>(conversions),
               static_cast<long long>(offsets));
   if (only < 0) {
-    EXPECT_GE(total_ops, 100000);
+    // Every episode made its calls (none ran out of steps).
+    EXPECT_GE(total_ops, episodes * ops);
     // The stream must reach every settlement path, or the test proves little.
     EXPECT_GT(closed, 0);
     EXPECT_GT(ceiling, 0);
