@@ -22,12 +22,16 @@ export function worldMap(facilities: Facility[], ownParty: string, onPick?: (f: 
   const topo = world as unknown as Topology<{ countries: GeometryCollection; land: GeometryCollection }>;
   const land = feature(topo, topo.objects.land);
   const borders = mesh(topo, topo.objects.countries, (a, b) => a !== b);
+  // Framed on the facilities (with a margin) when there are several, so
+  // ports a few kilometres apart stay distinguishable; else the world.
+  const points = facilities.map((f) => [f.position.lon, f.position.lat]);
+  const margin = 48;
   const projection = geoEqualEarth().fitExtent(
     [
-      [4, 4],
-      [width - 4, height - 4],
+      [margin, margin],
+      [width - margin, height - margin],
     ],
-    { type: "Sphere" },
+    points.length > 1 ? { type: "MultiPoint", coordinates: points } : { type: "Sphere" },
   );
   const path = geoPath(projection);
   const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, class: "map", role: "img" });

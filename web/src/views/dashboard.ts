@@ -19,7 +19,7 @@ export function orderLink(o: Order): HTMLElement {
 
 export async function dashboardView(main: HTMLElement): Promise<void> {
   main.append(h("h1", null, "Dashboard"));
-  const grid = h("div", { class: "grid" });
+  const grid = h("div", { class: "grid dashboard" });
   const mapCard = h("section", { class: "card wide", "aria-labelledby": "map-h" }, h("h2", { id: "map-h" }, "Facilities"));
   const countCard = h("section", { class: "card", "aria-labelledby": "count-h" }, h("h2", { id: "count-h" }, "Orders by state"));
   const alertCard = h("section", { class: "card", "aria-labelledby": "alert-h" }, h("h2", { id: "alert-h" }, "Alerts"));

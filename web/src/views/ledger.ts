@@ -147,13 +147,13 @@ export async function ledgerView(main: HTMLElement, params: Record<string, strin
         r<{ ceiling: Ceiling[] }>("ceiling"),
         r<{ alerts: { kind: string; subject: string; days: number; detail: string }[] }>("alerts"),
       ]);
-      // Net position per currency from the open bills: what the partner
-      // owes this party less what this party owes the partner.
+      // Net position per currency: the posted balances of this party's
+      // receivable and payable accounts, billed or not (debit positive:
+      // the partner owes this party).
       const net = new Map<string, number>();
-      for (const b of bills.bills) {
-        const open = b.total - b.paid;
-        const sign = b.supplier === party() ? 1 : b.debtor === party() ? -1 : 0;
-        net.set(b.currency, (net.get(b.currency) ?? 0) + sign * open);
+      for (const a of acc.accounts) {
+        if (a.party !== party() || !/^(billed-)?(receivable|payable)$/.test(a.purpose)) continue;
+        net.set(a.unit, (net.get(a.unit) ?? 0) + a.debits_posted - a.credits_posted);
       }
       const accHead = ["Account", "Party", "Purpose", "Counterparty", "Posted balance", "Pending debits", "Pending credits"];
       const accRows = acc.accounts.map((a) => [
@@ -184,9 +184,9 @@ export async function ledgerView(main: HTMLElement, params: Record<string, strin
             "Net position",
             "net-h",
             table(
-              ["Currency", `Owed to ${party()} (net)`],
-              [...net].map(([c, v]) => [c, amount(v, c)]),
-              "Open bills",
+              ["Currency", `Owed to ${party()}`, `Owed by ${party()}`],
+              [...net].map(([c, v]) => [c, v > 0 ? amount(v, c) : "—", v < 0 ? amount(-v, c) : "—"]),
+              "Net position",
             ),
           ),
           section(
