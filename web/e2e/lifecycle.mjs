@@ -71,6 +71,13 @@ const base = await new Promise((resolve, reject) => {
   server.on("exit", (code) => reject(new Error(`relos serve exited with ${code}`)));
 });
 const APP = args["app-url"] ?? base;
+{
+  const r = await fetch(`${APP}/`);
+  if (!(r.headers.get("content-type") ?? "").startsWith("text/html")) {
+    server.kill("SIGTERM");
+    fail(`${APP}/ is no web application (${r.status}): build it (scripts/setup.sh) and place it next to the binary (scripts/build-data.sh BUILD)`);
+  }
+}
 
 const browser = await chromium.launch({
   executablePath: CHROMIUM,

@@ -41,8 +41,13 @@ const nav: { path: string; label: string; roles?: string[] }[] = [
 
 const app = document.getElementById("app")!;
 
+// Set when the person moved to another screen, so that focus follows them
+// to the new content (and a screen reader announces it); not on first load.
+let moved = false;
+
 export function navigate(path: string): void {
   if (path !== location.pathname + location.search) history.pushState(null, "", path);
+  moved = true;
   void render();
 }
 
@@ -53,7 +58,10 @@ document.addEventListener("click", (e) => {
   e.preventDefault();
   navigate(a.getAttribute("href")!);
 });
-window.addEventListener("popstate", () => void render());
+window.addEventListener("popstate", () => {
+  moved = true;
+  void render();
+});
 whenUnauthorised(() => {
   setToken(null);
   session.me = null;
@@ -154,6 +162,10 @@ export async function render(): Promise<void> {
   }
   const params = (path.match(route.pattern)?.groups ?? {}) as Record<string, string>;
   for (const [k, v] of new URLSearchParams(location.search)) params[k] ??= v;
+  if (moved) {
+    moved = false;
+    main.focus({ preventScroll: true });
+  }
   try {
     await route.view(main, params);
   } catch (e) {
