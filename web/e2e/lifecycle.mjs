@@ -236,6 +236,9 @@ try {
   await aud.locator("[data-testid=verify] .ok").waitFor();
   check((await aud.locator("table").innerText()).includes(number), "the auditor sees the order's events on a verified chain");
   await shot(aud, "10-audit");
+  await aud.goto(`${APP}/orders/${number}`);
+  await aud.getByRole("cell", { name: "order.receipt", exact: true }).waitFor();
+  check((await aud.getByRole("cell", { name: "ledger.transfer", exact: true }).count()) >= 1, "the order's page shows its events on the chain, ledger postings included");
 
   // A narrow screen: the orders list still reads.
   const narrow = await signIn("in-requester", { width: 390, height: 800 });

@@ -1,4 +1,4 @@
-import { ApiError, enc, post, type Agreement, type Facility, type Order, type OrderLine } from "../api";
+import { ApiError, enc, get, post, type Agreement, type AuditEvent, type Facility, type Order, type OrderLine } from "../api";
 import { agreements, allOrders, facilities, items, order, units } from "../data";
 import { append, badge, clear, errorBox, h, loading, table, when } from "../dom";
 import { navigate } from "../main";
@@ -245,8 +245,35 @@ export async function orderView(main: HTMLElement, params: Record<string, string
       ),
     ]);
     if (notice) (main.querySelector(".notice") as HTMLElement | null)?.focus();
+    if (has("auditor")) void chainEvents(o, main);
   };
   draw(o);
+}
+
+// For auditors: the order's events on the audit chain, with their hashes.
+// The API pages events in sequence order without a subject filter, so this
+// reads the pages the party may see and keeps the order's.
+async function chainEvents(o: Order, main: HTMLElement): Promise<void> {
+  const box = h("div", null, loading("the audit chain"));
+  main.append(h("h2", null, "On the audit chain"), box);
+  try {
+    const found: AuditEvent[] = [];
+    let after: number | null = 0;
+    while (after !== null) {
+      const page: { events: AuditEvent[]; next_after: number | null } = await get(`/events?after=${after}&limit=1000`);
+      found.push(...page.events.filter((e) => e.subject === `order/${o.number}` || e.subject.includes(`:${o.number}:`)));
+      after = page.next_after;
+    }
+    box.replaceChildren(
+      table(
+        ["#", "When", "Who", "Kind", "Subject", "Hash"],
+        found.map((e) => [String(e.seq), when(e.at), `${e.actor_name} (${e.actor_party} ${e.actor_role})`, e.kind, e.subject, h("code", { title: e.hash }, e.hash.slice(0, 12))]),
+        "Audit events",
+      ),
+    );
+  } catch (e) {
+    box.replaceChildren(errorBox(e));
+  }
 }
 
 function isoFromLocal(v: string): string {
