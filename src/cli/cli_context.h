@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <istream>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -23,6 +24,7 @@ struct CliContext {
   std::string as;                     // --as PARTY:ROLE:NAME
   std::string now;                    // --now: acting time instead of the system clock
   bool json = false;                  // --json on read commands
+  std::istream* in = nullptr;  // passwords for `relos user`; null: std::cin
   std::ostream* out = nullptr;
   std::ostream* err = nullptr;
   // Set by the chosen subcommand's callback; main() runs it after parsing.

@@ -8,6 +8,8 @@ void RegisterAllCommands(CLI::App& app, CliContext& ctx) {
   RegisterOrderCommands(app, ctx);
   RegisterLedgerCommands(app, ctx);
   RegisterAuditCommands(app, ctx);
+  RegisterUserCommands(app, ctx);
+  RegisterServeCommand(app, ctx);
   RegisterRouteCommand(app, ctx);
   CLI::App* plan = app.add_subcommand("plan", "plan missions, exercises and berth schedules");
   plan->require_subcommand(1);

@@ -27,6 +27,10 @@ Status ImportDemoRates(CliContext& ctx);
 
 // `relos events`, `relos verify` (audit_commands.cc).
 void RegisterAuditCommands(CLI::App& app, CliContext& ctx);
+// `relos user add|disable|passwd|token|list` (user_commands.cc).
+void RegisterUserCommands(CLI::App& app, CliContext& ctx);
+// `relos serve` (serve_command.cc).
+void RegisterServeCommand(CLI::App& app, CliContext& ctx);
 // `relos plan berths` (src/cli/plan_berths_command.cc).
 void RegisterPlanBerthsCommand(CLI::App& plan, CliContext& ctx);
 // `relos plan mission` (src/cli/plan_mission_command.cc).

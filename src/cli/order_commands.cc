@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "relos/codec/codec.h"
+#include "relos/orders/order_request_json.h"
 #include "relos/orders/order_service.h"
 
 namespace relos::cli {
@@ -74,30 +75,7 @@ Result<orders::LineRequest> ParseLineOption(const std::string& text, size_t inde
   return l;
 }
 
-// Reads one string member; InvalidArgument naming the path if absent or not
-// a string (when required).
-Result<std::string> StringAt(const codec::Json& j, const std::string& key, const std::string& path, bool required) {
-  auto it = j.find(key);
-  if (it == j.end()) {
-    if (required) return InvalidArgument(path + "." + key + ": required", key);
-    return std::string();
-  }
-  if (!it->is_string()) return InvalidArgument(path + "." + key + ": must be a string", key);
-  return it->get<std::string>();
-}
-
-Status OnlyKeys(const codec::Json& j, const std::string& path, std::initializer_list<const char*> keys) {
-  for (const auto& [k, v] : j.items()) {
-    bool known = false;
-    for (const char* allowed : keys) known = known || k == allowed;
-    if (!known) return InvalidArgument(path + "." + k + ": unknown field", k);
-  }
-  return OkStatus();
-}
-
-// An order request as JSON: {agreement, unit, facility, purpose, settlement,
-// exercise, idempotency_key, lines: [{item, quantity, window_start,
-// window_end, note, document_sha256}]}.
+// An order request as a JSON file (relos/orders/order_request_json.h).
 Result<orders::CreateOrderRequest> ReadRequestFile(const std::string& file) {
   std::ifstream in(file);
   if (!in) return NotFound(file + ": cannot open", "file");
@@ -105,52 +83,7 @@ Result<orders::CreateOrderRequest> ReadRequestFile(const std::string& file) {
   ss << in.rdbuf();
   codec::Json j = codec::Json::parse(ss.str(), nullptr, false);
   if (j.is_discarded() || !j.is_object()) return InvalidArgument(file + ": not a JSON object", "file");
-  orders::CreateOrderRequest r;
-  RETURN_IF_ERROR(OnlyKeys(j, file + ": $",
-                           {"agreement", "unit", "facility", "purpose", "settlement", "exercise", "idempotency_key",
-                            "lines"}));
-  const std::string p = file + ": $";
-  ASSIGN_OR_RETURN(r.agreement, StringAt(j, "agreement", p, true));
-  ASSIGN_OR_RETURN(r.unit, StringAt(j, "unit", p, true));
-  ASSIGN_OR_RETURN(r.facility, StringAt(j, "facility", p, true));
-  ASSIGN_OR_RETURN(std::string purpose, StringAt(j, "purpose", p, true));
-  auto pu = registry::ParsePurpose(purpose);
-  if (!pu.ok()) return pu.status().WithContext(p + ".purpose");
-  r.purpose = *pu;
-  ASSIGN_OR_RETURN(std::string settlement, StringAt(j, "settlement", p, false));
-  if (!settlement.empty()) {
-    auto se = registry::ParseSettlementMode(settlement);
-    if (!se.ok()) return se.status().WithContext(p + ".settlement");
-    r.settlement = *se;
-  }
-  ASSIGN_OR_RETURN(r.exercise, StringAt(j, "exercise", p, false));
-  ASSIGN_OR_RETURN(r.idempotency_key, StringAt(j, "idempotency_key", p, false));
-  auto lines = j.find("lines");
-  if (lines == j.end() || !lines->is_array()) return InvalidArgument(p + ".lines: must be a list", "lines");
-  for (size_t i = 0; i < lines->size(); ++i) {
-    const codec::Json& lj = (*lines)[i];
-    const std::string lp = p + ".lines[" + std::to_string(i) + "]";
-    if (!lj.is_object()) return InvalidArgument(lp + ": must be an object", "lines");
-    RETURN_IF_ERROR(OnlyKeys(lj, lp, {"item", "quantity", "window_start", "window_end", "note", "document_sha256"}));
-    orders::LineRequest l;
-    ASSIGN_OR_RETURN(l.item, StringAt(lj, "item", lp, true));
-    ASSIGN_OR_RETURN(std::string q, StringAt(lj, "quantity", lp, true));
-    auto qq = Quantity::Parse(q);
-    if (!qq.ok()) return qq.status().WithContext(lp + ".quantity");
-    l.quantity = *qq;
-    ASSIGN_OR_RETURN(std::string ws, StringAt(lj, "window_start", lp, true));
-    ASSIGN_OR_RETURN(std::string we, StringAt(lj, "window_end", lp, true));
-    auto ts = Timestamp::Parse(ws);
-    if (!ts.ok()) return ts.status().WithContext(lp + ".window_start");
-    auto te = Timestamp::Parse(we);
-    if (!te.ok()) return te.status().WithContext(lp + ".window_end");
-    l.window_start = *ts;
-    l.window_end = *te;
-    ASSIGN_OR_RETURN(l.note, StringAt(lj, "note", lp, false));
-    ASSIGN_OR_RETURN(l.document_sha256, StringAt(lj, "document_sha256", lp, false));
-    r.lines.push_back(std::move(l));
-  }
-  return r;
+  return orders::CreateOrderRequestFromJson(j, file + ": $");
 }
 
 Result<int64_t> ResolveOrder(OrderService& service, const orders::Actor& actor, const std::string& ref) {

@@ -205,7 +205,7 @@ TEST(LifecycleServiceCreateTest, OnlyTheRequesterOfABoundPartyMayCreate) {
         << Name(role);
   }
   EXPECT_TRUE(
-      IsError(f.orders.Create(As("CN", Role::kRequester), f.Request()), StatusCode::kPermissionDenied, "agreement"));
+      IsError(f.orders.Create(As("CN", Role::kRequester), f.Request()), StatusCode::kNotFound, "storage.not_found"));
   EXPECT_EQ(relos::testing::EventCount(store), events);
   RELOS_ASSERT_OK_AND_ASSIGN(const Order o, f.Create(f.Request()));
   EXPECT_EQ(o.state, S::kDraft);

@@ -150,14 +150,14 @@ Result<Order> OrderService::Create(const Actor& actor, const CreateOrderRequest&
 
   auto agreement = txn->GetAgreement(r.agreement);
   if (!agreement.ok()) return agreement.status().WithContext("agreement");
+  // Another party's agreement or unit answers as if it did not exist, so
+  // that guessing codes discloses nothing.
   if (!agreement->Binds(actor.party)) {
-    return PermissionDenied("party " + actor.party + " is not bound by agreement " + r.agreement, "agreement");
+    return NotFound("agreement: agreement '" + r.agreement + "' not found", "storage.not_found");
   }
   auto unit = txn->GetUnit(r.unit);
   if (!unit.ok()) return unit.status().WithContext("unit");
-  if (unit->owner != actor.party) {
-    return InvalidArgument("unit: " + r.unit + " belongs to " + unit->owner + ", not " + actor.party, "unit");
-  }
+  if (unit->owner != actor.party) return NotFound("unit: unit '" + r.unit + "' not found", "storage.not_found");
   auto facility = txn->GetFacility(r.facility);
   if (!facility.ok()) return facility.status().WithContext("facility");
   const std::string supplier = agreement->PartnerOf(actor.party);

@@ -38,6 +38,10 @@ inline Status DuplicateTransfer(const std::string& id) {
   return AlreadyExists("transfer id '" + id + "' is already taken", "storage.duplicate_transfer");
 }
 
+// Never echoes the hash: it is derived from a secret.
+inline Status DuplicateToken() { return AlreadyExists("that token is already stored", "storage.duplicate_token"); }
+inline Status UnknownToken() { return NotFound("no such token", "storage.not_found"); }
+
 inline Status ReadOnlyTransaction() {
   return FailedPrecondition("this is a read transaction; writes need BeginWrite()", "storage.read_only");
 }

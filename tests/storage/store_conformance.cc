@@ -589,5 +589,70 @@ TEST_P(StoreConformanceTest, AnUncommittedLedgerWriteLeavesNothing) {
   EXPECT_FALSE(r->Ledger().FindTransfer("t1")->has_value());
 }
 
+TEST_P(StoreConformanceTest, AuthUsersAndTokens) {
+  using orders::Role;
+  auth::User ana{"ana", "IN", {Role::kRequester, Role::kAuditor}, "$argon2id$v=19$x", false, T("2026-01-01"),
+                 T("2026-01-02")};
+  auth::User bob{"bob", "RU", {Role::kFinance}, "", true, T("2026-01-03"), T("2026-01-03")};
+  auth::Token session{"aa11", "ana", auth::TokenKind::kSession, "", T("2026-01-05"), T("2026-01-06"), false};
+  auth::Token api{"bb22", "ana", auth::TokenKind::kApi, "ci robot", T("2026-01-07"), T("2027-01-07"), false};
+  {
+    auto w = Write(store());
+    ASSERT_OK(w->Auth().PutUser(bob));
+    ASSERT_OK(w->Auth().PutUser(ana));
+    ASSERT_OK(w->Auth().InsertToken(session));
+    ASSERT_OK(w->Auth().InsertToken(api));
+    Status dup = w->Auth().InsertToken(session);
+    EXPECT_EQ(dup.code(), StatusCode::kAlreadyExists);
+    EXPECT_EQ(dup.reason(), "storage.duplicate_token");
+    EXPECT_EQ(w->Auth().InsertToken({"cc33", "nobody"}).code(), StatusCode::kNotFound);
+    ASSERT_OK(w->Commit());
+  }
+  auto r = Read(store());
+  auto got = r->Auth().GetUser("ana");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(*got, ana);
+  EXPECT_EQ(*r->Auth().GetUser("bob"), bob);
+  Status missing = r->Auth().GetUser("carol").status();
+  EXPECT_EQ(missing.code(), StatusCode::kNotFound);
+  EXPECT_EQ(missing.reason(), "storage.not_found");
+  auto users = r->Auth().ListUsers();
+  ASSERT_EQ(users->size(), 2u);
+  EXPECT_EQ((*users)[0].name, "ana");
+  EXPECT_EQ(*r->Auth().GetToken("bb22"), api);
+  EXPECT_EQ(r->Auth().GetToken("zz").status().code(), StatusCode::kNotFound);
+  auto tokens = r->Auth().ListTokens("ana");
+  ASSERT_EQ(tokens->size(), 2u);
+  EXPECT_EQ((*tokens)[0], session);
+  EXPECT_EQ(r->Auth().RevokeToken("aa11").code(), StatusCode::kFailedPrecondition);  // read-only
+
+  {
+    auto w = Write(store());
+    ASSERT_OK(w->Auth().RevokeToken("aa11"));
+    EXPECT_EQ(w->Auth().RevokeToken("zz").code(), StatusCode::kNotFound);
+    auto n = w->Auth().RevokeUserTokens("ana");
+    ASSERT_TRUE(n.ok());
+    EXPECT_EQ(*n, 1);  // only the API token was still live
+    ana.disabled = true;
+    ASSERT_OK(w->Auth().PutUser(ana));
+    ASSERT_OK(w->Commit());
+  }
+  auto after = Read(store());
+  EXPECT_TRUE(after->Auth().GetToken("aa11")->revoked);
+  EXPECT_TRUE(after->Auth().GetToken("bb22")->revoked);
+  EXPECT_TRUE(after->Auth().GetUser("ana")->disabled);
+}
+
+TEST_P(StoreConformanceTest, AnUncommittedAuthWriteLeavesNothing) {
+  {
+    auto w = Write(store());
+    ASSERT_OK(w->Auth().PutUser({"ana", "IN", {orders::Role::kAdmin}}));
+    ASSERT_OK(w->Auth().InsertToken({"aa11", "ana"}));
+  }
+  auto r = Read(store());
+  EXPECT_TRUE(r->Auth().ListUsers()->empty());
+  EXPECT_EQ(r->Auth().GetToken("aa11").status().code(), StatusCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace relos::storage::testing

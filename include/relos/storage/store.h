@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "relos/audit/event.h"
+#include "relos/auth/tables.h"
 #include "relos/core/status.h"
 #include "relos/ledger/tables.h"
 #include "relos/orders/order.h"
@@ -98,6 +99,10 @@ class Transaction {
   // ---- Ledger: accounts, transfers and records (relos/ledger/tables.h),
   // in this same transaction.
   virtual ledger::LedgerTables& Ledger() = 0;
+
+  // ---- Users and their session and API tokens (relos/auth/tables.h), in
+  // this same transaction.
+  virtual auth::AuthTables& Auth() = 0;
 
   // Makes every change durable and visible. After Commit the transaction
   // may not be used again. Unavailable/Aborted if the backend could not.

@@ -29,6 +29,9 @@ struct MemoryState {
   std::map<int64_t, ledger::Transfer> transfers;  // by seq
   std::map<std::string, int64_t> transfer_by_id;
   std::map<std::pair<std::string, std::string>, ledger::Record> records;  // (kind, key)
+  std::map<std::string, auth::User> users;
+  std::map<std::string, auth::Token> tokens;  // by hash
+  std::map<std::string, std::vector<std::string>> tokens_by_user;  // hashes, oldest first
 };
 
 struct MemoryShared {
@@ -68,7 +71,7 @@ bool Matches(const ledger::Record& r, const ledger::RecordFilter& f) {
   return r.kind == f.kind && same(f.agreement, r.agreement) && same(f.ref, r.ref) && same(f.status, r.status);
 }
 
-class MemoryTransaction final : public Transaction, public ledger::LedgerTables {
+class MemoryTransaction final : public Transaction, public ledger::LedgerTables, public auth::AuthTables {
  public:
   // A read transaction over `snapshot`.
   explicit MemoryTransaction(std::shared_ptr<const State> snapshot) : snapshot_(std::move(snapshot)) {}
@@ -222,6 +225,66 @@ class MemoryTransaction final : public Transaction, public ledger::LedgerTables 
   }
 
   ledger::LedgerTables& Ledger() override { return *this; }
+  auth::AuthTables& Auth() override { return *this; }
+
+  Status PutUser(const auth::User& u) override {
+    RETURN_IF_ERROR(CheckWritable());
+    working_->users[u.name] = u;
+    return OkStatus();
+  }
+  Result<auth::User> GetUser(const std::string& name) override {
+    RETURN_IF_ERROR(CheckOpen());
+    auto it = view().users.find(name);
+    if (it == view().users.end()) return NotFoundError("user", name);
+    return it->second;
+  }
+  Result<std::vector<auth::User>> ListUsers() override {
+    RETURN_IF_ERROR(CheckOpen());
+    std::vector<auth::User> out;
+    for (const auto& [name, u] : view().users) out.push_back(u);
+    return out;
+  }
+  Status InsertToken(const auth::Token& t) override {
+    RETURN_IF_ERROR(CheckWritable());
+    State& s = *working_;
+    if (!s.users.count(t.user)) return NotFoundError("user", t.user);
+    if (s.tokens.count(t.token_hash)) return internal::DuplicateToken();
+    s.tokens[t.token_hash] = t;
+    s.tokens_by_user[t.user].push_back(t.token_hash);
+    return OkStatus();
+  }
+  Result<auth::Token> GetToken(const std::string& token_hash) override {
+    RETURN_IF_ERROR(CheckOpen());
+    auto it = view().tokens.find(token_hash);
+    if (it == view().tokens.end()) return internal::UnknownToken();
+    return it->second;
+  }
+  Status RevokeToken(const std::string& token_hash) override {
+    RETURN_IF_ERROR(CheckWritable());
+    auto it = working_->tokens.find(token_hash);
+    if (it == working_->tokens.end()) return internal::UnknownToken();
+    it->second.revoked = true;
+    return OkStatus();
+  }
+  Result<int64_t> RevokeUserTokens(const std::string& user) override {
+    RETURN_IF_ERROR(CheckWritable());
+    int64_t n = 0;
+    for (const auto& h : working_->tokens_by_user[user]) {
+      auth::Token& t = working_->tokens[h];
+      if (!t.revoked) ++n;
+      t.revoked = true;
+    }
+    return n;
+  }
+  Result<std::vector<auth::Token>> ListTokens(const std::string& user) override {
+    RETURN_IF_ERROR(CheckOpen());
+    std::vector<auth::Token> out;
+    auto it = view().tokens_by_user.find(user);
+    if (it != view().tokens_by_user.end()) {
+      for (const auto& h : it->second) out.push_back(view().tokens.at(h));
+    }
+    return out;
+  }
 
   Status PutAccount(const ledger::Account& a) override {
     RETURN_IF_ERROR(CheckWritable());

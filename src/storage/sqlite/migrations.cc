@@ -133,6 +133,31 @@ CREATE TABLE ledger_records (
 );
 CREATE INDEX ledger_records_ref ON ledger_records (kind, ref);
 )sql"},
+      {4, "users and their session and API tokens", R"sql(
+-- Roles are their names joined by ','; the password is a libsodium Argon2id
+-- string, never the password itself.
+CREATE TABLE auth_users (
+  name          TEXT PRIMARY KEY,
+  party         TEXT NOT NULL,
+  roles         TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  disabled      INTEGER NOT NULL,
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL
+);
+-- Only the SHA-256 of a token is stored; seq keeps the order of issue.
+CREATE TABLE auth_tokens (
+  seq        INTEGER PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  user       TEXT NOT NULL REFERENCES auth_users (name),
+  kind       TEXT NOT NULL,
+  label      TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  revoked    INTEGER NOT NULL
+);
+CREATE INDEX auth_tokens_user ON auth_tokens (user, seq);
+)sql"},
   };
   return kMigrations;
 }

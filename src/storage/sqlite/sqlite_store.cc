@@ -104,8 +104,10 @@ constexpr char kTransferColumns[] =
     "seq, id, debit_account, credit_account, amount, unit, kind, pending_id, code, agreement, order_number, line_no, "
     "reference, corrects, at";
 constexpr char kRecordColumns[] = "kind, key, agreement, ref, status, at, body";
+constexpr char kUserColumns[] = "name, party, roles, password_hash, disabled, created_at, updated_at";
+constexpr char kTokenColumns[] = "token_hash, user, kind, label, created_at, expires_at, revoked";
 
-class SqliteTransaction final : public Transaction, public ledger::LedgerTables {
+class SqliteTransaction final : public Transaction, public ledger::LedgerTables, public auth::AuthTables {
  public:
   SqliteTransaction(internal::SqlitePool* pool, std::unique_ptr<Connection> conn, bool writable)
       : pool_(pool), conn_(std::move(conn)), writable_(writable) {}
@@ -321,6 +323,70 @@ class SqliteTransaction final : public Transaction, public ledger::LedgerTables 
   }
 
   ledger::LedgerTables& Ledger() override { return *this; }
+  auth::AuthTables& Auth() override { return *this; }
+
+  Status PutUser(const auth::User& u) override {
+    RETURN_IF_ERROR(CheckWritable());
+    std::string roles;
+    for (orders::Role r : u.roles) roles += (roles.empty() ? "" : ",") + std::string(orders::Name(r));
+    ASSIGN_OR_RETURN(auto q, conn_->Prepare(std::string("INSERT OR REPLACE INTO auth_users (") + kUserColumns +
+                                            ") VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    q->Bind(1, u.name).Bind(2, u.party).Bind(3, roles).Bind(4, u.password_hash).Bind(5, int64_t{u.disabled});
+    q->Bind(6, u.created_at.unix_seconds()).Bind(7, u.updated_at.unix_seconds());
+    return q->Run();
+  }
+  Result<auth::User> GetUser(const std::string& name) override {
+    ASSIGN_OR_RETURN(auto found, Users(std::string("SELECT ") + kUserColumns + " FROM auth_users WHERE name = ?",
+                                       [&](Query& q) { q.Bind(1, name); }));
+    if (found.empty()) return internal::NotFoundError("user", name);
+    return std::move(found.front());
+  }
+  Result<std::vector<auth::User>> ListUsers() override {
+    return Users(std::string("SELECT ") + kUserColumns + " FROM auth_users ORDER BY name", [](Query&) {});
+  }
+  Status InsertToken(const auth::Token& t) override {
+    RETURN_IF_ERROR(CheckWritable());
+    ASSIGN_OR_RETURN(auto found, Users(std::string("SELECT ") + kUserColumns + " FROM auth_users WHERE name = ?",
+                                       [&](Query& q) { q.Bind(1, t.user); }));
+    if (found.empty()) return internal::NotFoundError("user", t.user);
+    ASSIGN_OR_RETURN(auto taken, conn_->Prepare("SELECT 1 FROM auth_tokens WHERE token_hash = ?"));
+    taken->Bind(1, t.token_hash);
+    ASSIGN_OR_RETURN(bool exists, taken->Step());
+    if (exists) return internal::DuplicateToken();
+    ASSIGN_OR_RETURN(auto q, conn_->Prepare(std::string("INSERT INTO auth_tokens (") + kTokenColumns +
+                                            ") VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    q->Bind(1, t.token_hash).Bind(2, t.user).Bind(3, std::string(auth::Name(t.kind))).Bind(4, t.label);
+    q->Bind(5, t.created_at.unix_seconds()).Bind(6, t.expires_at.unix_seconds()).Bind(7, int64_t{t.revoked});
+    return q->Run();
+  }
+  Result<auth::Token> GetToken(const std::string& token_hash) override {
+    ASSIGN_OR_RETURN(auto found, Tokens(std::string("SELECT ") + kTokenColumns + " FROM auth_tokens WHERE token_hash = ?",
+                                        [&](Query& q) { q.Bind(1, token_hash); }));
+    if (found.empty()) return internal::UnknownToken();
+    return std::move(found.front());
+  }
+  Status RevokeToken(const std::string& token_hash) override {
+    RETURN_IF_ERROR(CheckWritable());
+    ASSIGN_OR_RETURN(auth::Token t, GetToken(token_hash));
+    ASSIGN_OR_RETURN(auto q, conn_->Prepare("UPDATE auth_tokens SET revoked = 1 WHERE token_hash = ?"));
+    q->Bind(1, t.token_hash);
+    return q->Run();
+  }
+  Result<int64_t> RevokeUserTokens(const std::string& user) override {
+    RETURN_IF_ERROR(CheckWritable());
+    ASSIGN_OR_RETURN(auto count, conn_->Prepare("SELECT COUNT(*) FROM auth_tokens WHERE user = ? AND revoked = 0"));
+    count->Bind(1, user);
+    ASSIGN_OR_RETURN(bool row, count->Step());
+    int64_t live = row ? count->Int(0) : 0;
+    ASSIGN_OR_RETURN(auto q, conn_->Prepare("UPDATE auth_tokens SET revoked = 1 WHERE user = ? AND revoked = 0"));
+    q->Bind(1, user);
+    RETURN_IF_ERROR(q->Run());
+    return live;
+  }
+  Result<std::vector<auth::Token>> ListTokens(const std::string& user) override {
+    return Tokens(std::string("SELECT ") + kTokenColumns + " FROM auth_tokens WHERE user = ? ORDER BY seq",
+                  [&](Query& q) { q.Bind(1, user); });
+  }
 
   Status PutAccount(const ledger::Account& a) override {
     RETURN_IF_ERROR(CheckWritable());
@@ -635,6 +701,46 @@ class SqliteTransaction final : public Transaction, public ledger::LedgerTables 
   Result<std::vector<ledger::Record>> Records(const std::string& sql, BindFn bind) {
     return Rows<ledger::Record>(sql, bind, [](Query& q) -> Result<ledger::Record> {
       return ledger::Record{q.Text(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4), Timestamp(q.Int(5)), q.Text(6)};
+    });
+  }
+
+  template <typename BindFn>
+  Result<std::vector<auth::User>> Users(const std::string& sql, BindFn bind) {
+    return Rows<auth::User>(sql, bind, [](Query& q) -> Result<auth::User> {
+      auth::User u;
+      u.name = q.Text(0);
+      u.party = q.Text(1);
+      std::string roles = q.Text(2);
+      for (size_t start = 0; start < roles.size();) {
+        size_t comma = roles.find(',', start);
+        if (comma == std::string::npos) comma = roles.size();
+        auto role = orders::ParseRole(roles.substr(start, comma - start));
+        if (!role.ok()) return DataLoss("auth_users " + u.name + ": " + role.status().message(), "storage.corrupt");
+        u.roles.insert(*role);
+        start = comma + 1;
+      }
+      u.password_hash = q.Text(3);
+      u.disabled = q.Int(4) != 0;
+      u.created_at = Timestamp(q.Int(5));
+      u.updated_at = Timestamp(q.Int(6));
+      return u;
+    });
+  }
+
+  template <typename BindFn>
+  Result<std::vector<auth::Token>> Tokens(const std::string& sql, BindFn bind) {
+    return Rows<auth::Token>(sql, bind, [](Query& q) -> Result<auth::Token> {
+      auth::Token t;
+      t.token_hash = q.Text(0);
+      t.user = q.Text(1);
+      auto kind = auth::ParseTokenKind(q.Text(2));
+      if (!kind.ok()) return DataLoss("auth_tokens: " + kind.status().message(), "storage.corrupt");
+      t.kind = *kind;
+      t.label = q.Text(3);
+      t.created_at = Timestamp(q.Int(4));
+      t.expires_at = Timestamp(q.Int(5));
+      t.revoked = q.Int(6) != 0;
+      return t;
     });
   }
 

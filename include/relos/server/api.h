@@ -1,0 +1,140 @@
+// The relos REST API under /api/v1: one route table (Api::routes()) from
+// which requests are dispatched, authorisation is checked, the OpenAPI
+// document is generated and the route × role × party test is derived.
+//
+// Authorisation happens in one place, Router::Handle, before any handler
+// runs: a route is public or needs a live bearer token (401 otherwise), and
+// lists the roles that may call it (403 for a user holding none of them).
+// The handler then acts as orders::Actor{user's party, chosen role, user
+// name} through the same services the CLI calls, which refuse another
+// party's orders with NotFound, so a guessed id discloses nothing. The
+// chosen role is the X-Relos-Role header if given (it must be one the user
+// holds and the route allows), else the first of the user's roles the route
+// allows, in the order of orders::Role.
+//
+// Errors are JSON {"error":{"code","field","reason","rule"}}: code is the
+// snake-case status code, field the JSON path or parameter at fault (or ""),
+// reason a sentence for people, rule the machine-readable reason.
+//
+// Thread-safety: Handle may be called from many threads at once.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "relos/auth/auth_service.h"
+#include "relos/codec/codec.h"
+#include "relos/core/status.h"
+#include "relos/orders/order_service.h"
+#include "relos/server/http.h"
+#include "relos/server/json_body.h"
+#include "relos/server/metrics.h"
+#include "relos/storage/store.h"
+
+namespace relos::server {
+
+// What a handler gets: the request, decoded path parameters and, on an
+// authenticated route, who is calling and as whom they act.
+struct Call {
+  const HttpRequest& request;
+  std::map<std::string, std::string> params;
+  std::optional<auth::Principal> principal;
+  orders::Actor actor;
+  JsonLimits limits;
+
+  // The body parsed under the limits.
+  Result<codec::Json> Body() const;
+  // The bearer token of the request ("" if none).
+  std::string BearerToken() const;
+};
+
+struct Reply {
+  int status = 200;
+  codec::Json body;               // sent as JSON unless `text` is set
+  std::optional<std::string> text;  // sent as is, with content_type
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+using RouteHandler = std::function<Result<Reply>(Call&)>;
+
+struct Route {
+  std::string method;   // GET, POST, PUT, DELETE
+  std::string pattern;  // "/api/v1/orders/{id}/approve"
+  std::string summary;  // one line, for OpenAPI
+  bool authenticated = true;
+  // Roles that may call it; empty = any role (or anyone, when public).
+  std::set<orders::Role> roles;
+  int success = 200;  // the status of a successful call (200 or 201)
+  bool has_body = false;
+  std::vector<std::string> query;  // documented query parameters
+  RouteHandler handler;
+};
+
+// Maps a Status to its HTTP status: InvalidArgument 400, Unauthenticated
+// 401, PermissionDenied 403, NotFound 404, AlreadyExists/Aborted/
+// FailedPrecondition/ResourceExhausted 409 (429 for reason
+// "auth.rate_limited"), Unavailable 503, the rest 500.
+int HttpStatusFor(const Status& s);
+HttpResponse ErrorFor(const Status& s);
+
+class Router {
+ public:
+  // `authenticate` resolves a bearer token.
+  explicit Router(std::function<Result<auth::Principal>(const std::string&)> authenticate, JsonLimits limits = {})
+      : authenticate_(std::move(authenticate)), limits_(limits) {}
+  void Add(Route r) { routes_.push_back(std::move(r)); }
+  const std::vector<Route>& routes() const { return routes_; }
+  // 404 for no such path, 405 (with Allow) for a path without that method.
+  HttpResponse Handle(const HttpRequest& req) const;
+
+ private:
+  std::function<Result<auth::Principal>(const std::string&)> authenticate_;
+  JsonLimits limits_;
+  std::vector<Route> routes_;
+};
+
+struct ApiOptions {
+  JsonLimits json;
+  std::string version = "0.1.0";
+};
+
+class Api {
+ public:
+  // Borrows everything; all must outlive the Api. `metrics` may be null.
+  Api(storage::Store& store, const Clock& clock, auth::AuthService& auth, orders::OrderService& orders,
+      Metrics* metrics, ApiOptions options = {});
+
+  HttpResponse Handle(const HttpRequest& req) const { return router_.Handle(req); }
+  const std::vector<Route>& routes() const { return router_.routes(); }
+  // /readyz answers 503 until set (and again once draining starts).
+  void SetReady(bool ready) { ready_ = ready; }
+  // The OpenAPI 3 document for the route table.
+  codec::Json OpenApi() const;
+
+ private:
+  void AddSystemRoutes();
+  void AddSessionRoutes();
+  void AddRegistryRoutes();
+  void AddOrderRoutes();
+  void AddAuditRoutes();
+  void AddLedgerRoutes();
+
+  storage::Store& store_;
+  const Clock& clock_;
+  auth::AuthService& auth_;
+  orders::OrderService& orders_;
+  Metrics* metrics_;
+  ApiOptions options_;
+  Router router_;
+  std::atomic<bool> ready_{false};
+};
+
+}  // namespace relos::server

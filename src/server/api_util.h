@@ -1,0 +1,34 @@
+// Helpers the route handlers share (api.cc, order_routes.cc, openapi.cc).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "relos/auth/tables.h"
+#include "relos/codec/codec.h"
+#include "relos/orders/order_request_json.h"
+#include "relos/registry/registry.h"
+#include "relos/server/api.h"
+#include "relos/storage/store.h"
+
+namespace relos::server {
+
+// A user as the API shows one: never the password hash.
+codec::Json UserJson(const auth::User& u);
+
+// What a partner sees of a facility: everything but the stock on hand of
+// each fuel grade and the capacity counts, which are the owner's internals.
+codec::Json PartnerView(const registry::Facility& f);
+
+// An integer query parameter in [min, max]; `fallback` when absent.
+Result<int64_t> IntParam(const Call& c, const std::string& name, int64_t fallback, int64_t min, int64_t max);
+
+// Whether `party` may see event `e`: one its own people recorded, one about
+// an order it is requester or supplier of, or one about one of its users.
+Result<bool> EventVisibleTo(storage::Transaction& txn, const audit::Event& e, const std::string& party);
+
+// Prometheus gauges read from the database: open orders by state and ledger
+// totals by currency.
+std::string OrderAndLedgerGauges(storage::Transaction& txn);
+
+}  // namespace relos::server

@@ -1,0 +1,402 @@
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
+
+#include "relos/server/http.h"
+#include "relos/server/metrics.h"
+
+namespace relos::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+const std::string& HttpRequest::Header(const std::string& name) const {
+  static const std::string kEmpty;
+  auto it = headers.find(name);
+  return it == headers.end() ? kEmpty : it->second;
+}
+
+Result<std::string> PercentDecode(std::string_view text, bool plus_is_space) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '%') {
+      if (i + 2 >= text.size()) {
+        return InvalidArgument("a '%' escape is cut short", "path");
+      }
+      int hi = hex(text[i + 1]), lo = hex(text[i + 2]);
+      if (hi < 0 || lo < 0) return InvalidArgument("a '%' escape is not two hex digits", "path");
+      char decoded = static_cast<char>(hi * 16 + lo);
+      if (decoded == '\0') return InvalidArgument("an escaped NUL byte is not allowed", "path");
+      out += decoded;
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+HttpResponse ErrorResponse(int status, std::string_view code, std::string_view field, std::string_view reason) {
+  HttpResponse r;
+  r.status = status;
+  nlohmann::json j = {{"error", {{"code", code}, {"field", field}, {"reason", reason}}}};
+  // Replace rather than throw on bytes that are not UTF-8 (a reason may quote
+  // the client's input).
+  r.body = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
+
+namespace {
+
+void ParseQuery(std::string_view q, std::map<std::string, std::string>& out, Status& error) {
+  while (!q.empty()) {
+    size_t amp = q.find('&');
+    std::string_view pair = q.substr(0, amp);
+    q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
+    if (pair.empty()) continue;
+    size_t eq = pair.find('=');
+    auto key = PercentDecode(pair.substr(0, eq), true);
+    auto value = PercentDecode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
+    if (!key.ok() || !value.ok()) {
+      error = InvalidArgument("the query string has a bad '%' escape", "query");
+      return;
+    }
+    out[*key] = *value;
+  }
+}
+
+}  // namespace
+
+class Session;
+
+class HttpServer::Impl {
+ public:
+  Impl(ServerOptions o, Handler h, Metrics* m) : options(std::move(o)), handler(std::move(h)), metrics(m) {}
+
+  void Accept();
+  void Register(Session* s, const std::shared_ptr<Session>& sp);
+  void Unregister(Session* s);
+
+  ServerOptions options;
+  Handler handler;
+  Metrics* metrics;
+  // Declared before the io_context: destroying it destroys the handlers it
+  // still holds, whose sessions unregister here.
+  std::mutex mu;  // guards sessions, started, stopped
+  std::condition_variable cv;
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+  bool started = false;
+  bool stopped = false;
+  asio::io_context ioc;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  tcp::acceptor acceptor{ioc};
+  uint16_t bound_port = 0;
+  std::optional<asio::thread_pool> workers;
+  std::vector<std::thread> io_threads;
+  std::atomic<int> in_flight{0};
+  std::atomic<bool> draining{false};
+
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(HttpServer::Impl& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ = ep.address().to_string();
+    if (server_.metrics) server_.metrics->ConnectionOpened();
+  }
+  ~Session() {
+    server_.Unregister(this);
+    if (server_.metrics) server_.metrics->ConnectionClosed();
+  }
+
+  void Start() {
+    server_.Register(this, shared_from_this());
+    asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::Read, shared_from_this()));
+  }
+
+  // Called on the session's strand when the server starts draining: an idle
+  // connection is closed now, a busy one after its response is written.
+  void CloseIfIdle() {
+    if (!busy_) {
+      beast::error_code ec;
+      stream_.socket().cancel(ec);  // the pending read ends with operation_aborted
+    }
+  }
+
+  auto executor() { return stream_.get_executor(); }
+
+ private:
+  void Read() {
+    if (server_.draining) return Close();
+    parser_.emplace();
+    parser_->body_limit(server_.options.body_limit);
+    parser_->header_limit(static_cast<uint32_t>(server_.options.header_limit));
+    stream_.expires_after(server_.options.idle_timeout);
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+  }
+
+  void OnRead(beast::error_code ec, size_t) {
+    if (ec) {
+      keep_alive_ = false;
+      if (ec == http::error::body_limit) {
+        return Respond(ErrorResponse(413, "payload_too_large", "body",
+                                     "the request body is larger than " +
+                                         std::to_string(server_.options.body_limit) + " bytes"),
+                       false);
+      }
+      if (ec == http::error::header_limit) {
+        return Respond(ErrorResponse(431, "headers_too_large", "headers", "the request line and headers are too large"),
+                       false);
+      }
+      if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
+          ec != http::error::end_of_stream && ec != http::error::partial_message) {
+        return Respond(ErrorResponse(400, "bad_request", "http", "malformed HTTP request: " + ec.message()), false);
+      }
+      if (ec == asio::error::operation_aborted) return CloseNow();  // stopping while idle
+      return Close();  // the peer left or timed out
+    }
+    auto& msg = parser_->get();
+    keep_alive_ = msg.keep_alive();
+    HttpRequest req;
+    req.method = std::string(msg.method_string());
+    req.target = std::string(msg.target());
+    std::string_view target = msg.target();
+    size_t q = target.find('?');
+    req.path = std::string(target.substr(0, q));
+    Status query_error;
+    if (q != std::string_view::npos) ParseQuery(target.substr(q + 1), req.query, query_error);
+    for (const auto& field : msg) {
+      std::string name(field.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      req.headers[name] = std::string(field.value());
+    }
+    req.body = std::move(msg.body());
+    req.remote_address = remote_;
+    started_ = std::chrono::steady_clock::now();
+    method_ = req.method;
+    origin_ = req.Header("origin");
+    if (!query_error.ok()) return Respond(ErrorResponse(400, "invalid_argument", "query", query_error.message()), false);
+    if (req.path.empty() || req.path[0] != '/') {
+      return Respond(ErrorResponse(400, "bad_request", "path", "the request target must be an absolute path"), false);
+    }
+
+    busy_ = true;
+    ++server_.in_flight;
+    stream_.expires_never();  // the handler's time is not the client's idle time
+    asio::post(*server_.workers, [self = shared_from_this(), req = std::move(req)]() mutable {
+      HttpResponse r;
+      try {
+        r = self->server_.handler(req);
+      } catch (const std::exception& e) {
+        r = ErrorResponse(500, "internal", "", "internal error");
+      }
+      asio::post(self->executor(), [self, r = std::move(r)]() mutable { self->Respond(std::move(r), true); });
+    });
+  }
+
+  void Respond(HttpResponse r, bool counted) {
+    if (!counted) {
+      started_ = std::chrono::steady_clock::now();
+      if (method_.empty()) method_ = "-";
+    }
+    route_ = r.route;
+    status_ = r.status;
+    res_ = {};
+    res_.version(11);
+    res_.result(static_cast<unsigned>(r.status));
+    res_.set(http::field::server, "relos");
+    res_.set(http::field::content_type, r.content_type);
+    res_.set(http::field::cache_control, "no-store");
+    res_.set("X-Content-Type-Options", "nosniff");
+    res_.set("X-Frame-Options", "DENY");
+    res_.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    res_.set("Referrer-Policy", "no-referrer");
+    if (!server_.options.cors_origin.empty() && !origin_.empty() &&
+        (server_.options.cors_origin == "*" || origin_ == server_.options.cors_origin)) {
+      res_.set(http::field::access_control_allow_origin, origin_);
+      res_.set(http::field::vary, "Origin");
+      res_.set(http::field::access_control_expose_headers, "ETag");
+    }
+    for (auto& [name, value] : r.headers) res_.set(name, value);
+    res_.body() = std::move(r.body);
+    res_.keep_alive(keep_alive_ && !server_.draining);
+    res_.prepare_payload();
+    stream_.expires_after(server_.options.idle_timeout);
+    http::async_write(stream_, res_, beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
+  }
+
+  void OnWrite(beast::error_code ec, size_t) {
+    if (server_.metrics) {
+      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+      server_.metrics->Record(method_, route_, status_, seconds);
+    }
+    if (busy_) {
+      busy_ = false;
+      --server_.in_flight;
+      server_.cv.notify_all();
+    }
+    if (ec || !res_.keep_alive()) return Close();
+    Read();
+  }
+
+  // Half-closes and reads what the client still sends (for at most 2 s)
+  // before closing: closing with unread bytes would make the kernel send a
+  // reset, which can destroy the response the client has not read yet (a
+  // 413 sent before the body arrived, say).
+  void Close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec || !stream_.socket().is_open()) return CloseNow();
+    stream_.expires_after(std::chrono::seconds(2));
+    Drain();
+  }
+
+  void Drain() {
+    stream_.async_read_some(asio::buffer(drain_), [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return self->CloseNow();
+      self->Drain();
+    });
+  }
+
+  void CloseNow() {
+    beast::error_code ec;
+    stream_.socket().close(ec);
+  }
+
+  HttpServer::Impl& server_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> res_;
+  std::string remote_, method_, route_, origin_;
+  int status_ = 0;
+  bool keep_alive_ = false;
+  bool busy_ = false;
+  std::chrono::steady_clock::time_point started_;
+  std::array<char, 4096> drain_;
+};
+
+void HttpServer::Impl::Register(Session* s, const std::shared_ptr<Session>& sp) {
+  std::lock_guard<std::mutex> lock(mu);
+  sessions[s] = sp;
+}
+
+void HttpServer::Impl::Unregister(Session* s) {
+  std::lock_guard<std::mutex> lock(mu);
+  sessions.erase(s);
+  cv.notify_all();
+}
+
+void HttpServer::Impl::Accept() {
+  acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+    } else if (!draining) {
+      std::make_shared<Session>(*this, std::move(socket))->Start();
+    }
+    Accept();
+  });
+}
+
+HttpServer::HttpServer(ServerOptions options, Handler handler, Metrics* metrics)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler), metrics)) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+Status HttpServer::Start() {
+  Impl& s = *impl_;
+  if (s.options.io_threads < 1 || s.options.worker_threads < 1) {
+    return InvalidArgument("io and worker threads must be at least 1", "threads");
+  }
+  beast::error_code ec;
+  auto address = asio::ip::make_address(s.options.address, ec);
+  if (ec) return InvalidArgument("--address: '" + s.options.address + "' is not an IP address", "address");
+  tcp::endpoint endpoint(address, s.options.port);
+  const std::string where = s.options.address + ":" + std::to_string(s.options.port);
+  s.acceptor.open(endpoint.protocol(), ec);
+  if (!ec) s.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) s.acceptor.bind(endpoint, ec);
+  if (!ec) s.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return Unavailable("cannot listen on " + where + ": " + ec.message(), "address");
+  s.bound_port = s.acceptor.local_endpoint().port();
+  s.work.emplace(s.ioc.get_executor());
+  s.workers.emplace(static_cast<size_t>(s.options.worker_threads));
+  s.Accept();
+  for (int i = 0; i < s.options.io_threads; ++i) s.io_threads.emplace_back([&s] { s.ioc.run(); });
+  std::lock_guard<std::mutex> lock(s.mu);
+  s.started = true;
+  return OkStatus();
+}
+
+uint16_t HttpServer::port() const { return impl_->bound_port; }
+
+int HttpServer::InFlight() const { return impl_->in_flight.load(); }
+
+void HttpServer::Stop() {
+  Impl& s = *impl_;
+  {
+    std::lock_guard<std::mutex> lock(s.mu);
+    if (!s.started || s.stopped || s.draining.exchange(true)) return;
+  }
+  asio::post(s.ioc, [&s] {
+    beast::error_code ec;
+    s.acceptor.close(ec);
+  });
+  // Close idle connections; busy ones close after their response is written.
+  // The sessions are collected under the lock but let go outside it: the
+  // last reference to a session may be ours, and its destructor takes the lock.
+  std::vector<std::shared_ptr<Session>> live;
+  {
+    std::lock_guard<std::mutex> lock(s.mu);
+    for (auto& [raw, weak] : s.sessions) {
+      if (auto sp = weak.lock()) live.push_back(std::move(sp));
+    }
+  }
+  for (auto& sp : live) asio::post(sp->executor(), [sp] { sp->CloseIfIdle(); });
+  live.clear();
+  {
+    std::unique_lock<std::mutex> lock(s.mu);
+    s.cv.wait_for(lock, s.options.drain_timeout, [&s] { return s.sessions.empty() && s.in_flight == 0; });
+  }
+  s.work.reset();
+  s.ioc.stop();
+  for (auto& t : s.io_threads) t.join();
+  s.io_threads.clear();
+  s.workers->join();
+  {
+    std::lock_guard<std::mutex> lock(s.mu);
+    s.stopped = true;
+  }
+  s.cv.notify_all();
+}
+
+void HttpServer::Wait() {
+  Impl& s = *impl_;
+  std::unique_lock<std::mutex> lock(s.mu);
+  s.cv.wait(lock, [&s] { return s.stopped || !s.started; });
+}
+
+}  // namespace relos::server

@@ -1,0 +1,637 @@
+// The server end to end in one process: a real HttpServer on 127.0.0.1 with
+// an ephemeral port, the real Api over a MemoryStore holding the test
+// registry, and a Beast client speaking HTTP/1.1 to it.
+#include <gtest/gtest.h>
+#include <sodium.h>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <thread>
+
+#include "orders/testing/fixture.h"
+#include "relos/audit/verify.h"
+#include "relos/auth/auth_service.h"
+#include "relos/orders/lifecycle.h"
+#include "relos/server/api.h"
+#include "relos/server/http.h"
+#include "relos/storage/memory_store.h"
+
+namespace relos::server {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using codec::Json;
+using orders::Action;
+using orders::OrderState;
+using orders::Role;
+using tcp = asio::ip::tcp;
+
+struct Answer {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  Json json() const { return Json::parse(body, nullptr, false); }
+  std::string Header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? "" : it->second;
+  }
+};
+
+// One keep-alive connection to the server.
+class Client {
+ public:
+  explicit Client(uint16_t port) : stream_(ioc_) { stream_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port)); }
+
+  Answer Send(const std::string& method, const std::string& target, const std::string& body = "",
+              const std::map<std::string, std::string>& headers = {}) {
+    http::request<http::string_body> req{http::string_to_verb(method), target, 11};
+    req.set(http::field::host, "127.0.0.1");
+    for (const auto& [k, v] : headers) req.set(k, v);
+    if (!body.empty()) {
+      req.body() = body;
+      req.set(http::field::content_type, "application/json");
+    }
+    req.prepare_payload();
+    http::write(stream_, req);
+    return Read();
+  }
+
+  // Sends raw bytes (for malformed requests) and reads one response.
+  Answer SendRaw(const std::string& bytes) {
+    asio::write(stream_.socket(), asio::buffer(bytes));
+    return Read();
+  }
+
+  // True if the server closed the connection.
+  bool Closed() {
+    beast::error_code ec;
+    char c;
+    stream_.socket().non_blocking(false);
+    stream_.expires_after(std::chrono::seconds(5));
+    stream_.read_some(asio::buffer(&c, 1), ec);
+    return ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset;
+  }
+
+ private:
+  Answer Read() {
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(64 << 20);
+    http::read(stream_, buffer_, parser);
+    auto& res = parser.get();
+    Answer a;
+    a.status = static_cast<int>(res.result_int());
+    for (const auto& f : res) {
+      std::string name(f.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      a.headers[name] = std::string(f.value());
+    }
+    a.body = res.body();
+    return a;
+  }
+
+  asio::io_context ioc_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+};
+
+auth::AuthOptions CheapHashing() {
+  auth::AuthOptions o;
+  o.pwhash_opslimit = crypto_pwhash_OPSLIMIT_MIN;
+  o.pwhash_memlimit = crypto_pwhash_MEMLIMIT_MIN;
+  return o;
+}
+
+ServerOptions TestServerOptions() {
+  ServerOptions o;
+  o.port = 0;
+  o.io_threads = 2;
+  o.worker_threads = 3;
+  o.body_limit = 64 << 10;
+  return o;
+}
+
+const std::vector<std::string> kTestParties = {"IN", "RU", "CN"};
+
+// The test registry plus a third party CN with a unit and a facility of its
+// own and no agreement with anyone; a user per party and role, each with an
+// API token; a server listening.
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    RELOS_ASSERT_OK(fixture_.UpdateRegistry([](registry::RegistryData& d) {
+      d.parties.push_back({"CN", "Third Party", d.parties[0].currency});
+      registry::Unit u = d.units[0];
+      u.code = "CN-SHIP";
+      u.owner = "CN";
+      d.units.push_back(u);
+      registry::Facility f = d.facilities[0];
+      f.code = "CN-PORT";
+      f.owner = "CN";
+      d.facilities.push_back(f);
+    }));
+    for (const std::string& party : kTestParties) {
+      for (Role role : relos::testing::AllRoles()) {
+        const std::string name = UserName(party, role);
+        RELOS_ASSERT_OK(auth_.AddUser(relos::testing::SystemActor(), name, party, {role}, "correct horse battery"));
+        RELOS_ASSERT_OK_AND_ASSIGN(auto t, auth_.IssueApiToken(relos::testing::SystemActor(), name, "test", 0));
+        tokens_[name] = t.token;
+      }
+    }
+    api_.SetReady(true);
+    RELOS_ASSERT_OK(server_.Start());
+  }
+  void TearDown() override { server_.Stop(); }
+
+  static std::string UserName(const std::string& party, Role role) { return party + "-" + std::string(orders::Name(role)); }
+  std::map<std::string, std::string> As(const std::string& party, Role role) {
+    return {{"Authorization", "Bearer " + tokens_[UserName(party, role)]}};
+  }
+  Client Connect() { return Client(server_.port()); }
+
+  // The fixture's standard request, as the API takes it.
+  Json RequestJson() const {
+    orders::CreateOrderRequest r = fixture_.Request();
+    Json lines = Json::array();
+    for (const auto& l : r.lines) {
+      lines.push_back({{"item", l.item},
+                       {"quantity", l.quantity.ToString()},
+                       {"window_start", l.window_start.ToIso8601()},
+                       {"window_end", l.window_end.ToIso8601()}});
+    }
+    return {{"agreement", r.agreement}, {"unit", r.unit}, {"facility", r.facility}, {"purpose", "port-call"},
+            {"lines", lines}};
+  }
+
+  storage::MemoryStore store_;
+  relos::testing::OrdersFixture fixture_{store_};
+  // The fixture's OrderService, without the ledger observer: orders raised
+  // by the fixture and through the API are then alike (the ledger's own
+  // rules are the ledger suite's and the CLI end-to-end test's business).
+  auth::AuthService auth_{store_, fixture_.clock, CheapHashing()};
+  Metrics metrics_;
+  Api api_{store_, fixture_.clock, auth_, fixture_.orders, &metrics_};
+  HttpServer server_{TestServerOptions(), [this](const HttpRequest& r) { return api_.Handle(r); }, &metrics_};
+  std::map<std::string, std::string> tokens_;
+};
+
+TEST_F(ServerTest, HealthReadinessAndMetricsOnOneKeepAliveConnection) {
+  Client c = Connect();
+  Answer h = c.Send("GET", "/healthz");
+  EXPECT_EQ(h.status, 200);
+  EXPECT_EQ(h.json()["status"], "ok");
+  EXPECT_EQ(h.Header("x-content-type-options"), "nosniff");
+  EXPECT_EQ(h.Header("x-frame-options"), "DENY");
+  EXPECT_EQ(h.Header("content-security-policy"), "default-src 'none'; frame-ancestors 'none'");
+  EXPECT_EQ(h.Header("cache-control"), "no-store");
+  EXPECT_EQ(h.Header("access-control-allow-origin"), "");  // no CORS unless configured
+  EXPECT_EQ(c.Send("GET", "/readyz").status, 200);
+  api_.SetReady(false);
+  Answer not_ready = c.Send("GET", "/readyz");
+  EXPECT_EQ(not_ready.status, 503);
+  EXPECT_EQ(not_ready.json()["error"]["code"], "unavailable");
+  api_.SetReady(true);
+  Answer m = c.Send("GET", "/metrics");
+  ASSERT_EQ(m.status, 200);
+  EXPECT_EQ(m.Header("content-type"), "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_NE(m.body.find("relos_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1\n"),
+            std::string::npos)
+      << m.body;
+  EXPECT_NE(m.body.find("relos_http_requests_total{method=\"GET\",route=\"/readyz\",status=\"503\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(m.body.find("relos_http_request_duration_seconds_count{route=\"/healthz\"} 1\n"), std::string::npos);
+  EXPECT_NE(m.body.find("relos_orders_open{state=\"draft\"} 0\n"), std::string::npos);
+  EXPECT_NE(m.body.find("relos_http_connections_open 1\n"), std::string::npos);
+}
+
+TEST_F(ServerTest, TransportLimitsAnswerJsonErrorsAndClose) {
+  {
+    Client c = Connect();
+    Answer a = c.Send("POST", "/api/v1/sessions", std::string(65 << 10, 'x'));
+    EXPECT_EQ(a.status, 413);
+    EXPECT_EQ(a.json()["error"]["code"], "payload_too_large");
+    EXPECT_EQ(a.json()["error"]["field"], "body");
+    EXPECT_TRUE(c.Closed());
+  }
+  {
+    Client c = Connect();
+    Answer a = c.SendRaw("GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n");
+    EXPECT_EQ(a.status, 400);
+    EXPECT_EQ(a.json()["error"]["code"], "bad_request");
+    EXPECT_TRUE(c.Closed());
+  }
+  {
+    Client c = Connect();
+    Answer a = c.Send("GET", "/healthz", "", {{"X-Long", std::string(20 << 10, 'h')}});
+    EXPECT_EQ(a.status, 431);
+  }
+  Client c = Connect();
+  EXPECT_EQ(c.Send("GET", "/nowhere").status, 404);
+  Answer wrong_method = c.Send("DELETE", "/healthz");
+  EXPECT_EQ(wrong_method.status, 405);
+  EXPECT_EQ(wrong_method.Header("allow"), "GET");
+}
+
+TEST_F(ServerTest, CorsHeadersOnlyForTheConfiguredOrigin) {
+  ServerOptions o = TestServerOptions();
+  o.cors_origin = "https://ops.example";
+  HttpServer cors(o, [this](const HttpRequest& r) { return api_.Handle(r); }, nullptr);
+  RELOS_ASSERT_OK(cors.Start());
+  Client c(cors.port());
+  EXPECT_EQ(c.Send("GET", "/healthz", "", {{"Origin", "https://ops.example"}}).Header("access-control-allow-origin"),
+            "https://ops.example");
+  EXPECT_EQ(c.Send("GET", "/healthz", "", {{"Origin", "https://evil.example"}}).Header("access-control-allow-origin"),
+            "");
+  cors.Stop();
+}
+
+TEST_F(ServerTest, BadJsonIsRefusedNamingTheFieldAndChangesNothing) {
+  Client c = Connect();
+  const auto in = As("IN", Role::kRequester);
+  const int64_t events = relos::testing::EventCount(store_);
+  struct Case {
+    std::string body;
+    std::string field;
+  };
+  Json unknown = RequestJson();
+  unknown["colour"] = "red";
+  Json huge = RequestJson();
+  huge["lines"][0]["note"] = std::string(5000, 'n');
+  Json many = RequestJson();
+  many["lines"] = Json::array();
+  for (int i = 0; i < 1001; ++i) many["lines"].push_back(0);
+  Json sql = RequestJson();
+  sql["unit"] = "IN-SHIP'; DROP TABLE orders; --";
+  const std::vector<Case> cases = {
+      {"{\"agreement\": ", "body"},
+      {std::string(40, '[') + std::string(40, ']'), "depth"},
+      {unknown.dump(), "$.colour"},
+      {huge.dump(), "$.lines[0].note"},
+      {many.dump(), "$.lines"},
+      {"[1, 2]", "$"},
+      {"{\"agreement\": \"\xff\xfe\"}", "body"},
+  };
+  for (const Case& k : cases) {
+    Answer a = c.Send("POST", "/api/v1/orders", k.body, in);
+    EXPECT_EQ(a.status, 400) << k.body.substr(0, 80) << " -> " << a.body;
+    EXPECT_EQ(a.json()["error"]["field"], k.field) << a.body;
+  }
+  Answer injected = c.Send("POST", "/api/v1/orders", sql.dump(), in);
+  EXPECT_EQ(injected.status, 404) << injected.body;
+  EXPECT_EQ(injected.json()["error"]["rule"], "storage.not_found");
+  EXPECT_EQ(relos::testing::EventCount(store_), events);
+  auto list = c.Send("GET", "/api/v1/orders", "", in).json();
+  EXPECT_EQ(list["orders"].size(), 0u);
+}
+
+TEST_F(ServerTest, PathTraversalAndOddIdsAreRefused) {
+  Client c = Connect();
+  const auto in = As("IN", Role::kAuditor);
+  EXPECT_EQ(c.Send("GET", "/api/v1/units/..%2F..%2Fetc%2Fpasswd", "", in).status, 400);
+  EXPECT_EQ(c.Send("GET", "/api/v1/units/%2e%2e", "", in).status, 400);
+  EXPECT_EQ(c.Send("GET", "/api/v1/units/IN%00SHIP", "", in).status, 400);
+  EXPECT_EQ(c.Send("GET", "/api/v1/units/../orders", "", in).status, 404);
+  EXPECT_EQ(c.Send("GET", "/api/v1/orders/99999999999999999999999", "", in).status, 404);
+  Answer ok = c.Send("GET", "/api/v1/units/IN-SHIP", "", in);
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.json()["code"], "IN-SHIP");
+}
+
+TEST_F(ServerTest, LoginLogoutExpiryAndRateLimit) {
+  Client c = Connect();
+  const Json good = {{"name", "IN-requester"}, {"password", "correct horse battery"}};
+  Answer login = c.Send("POST", "/api/v1/sessions", good.dump());
+  ASSERT_EQ(login.status, 201) << login.body;
+  const std::string token = login.json()["token"];
+  EXPECT_EQ(token.rfind("relos_", 0), 0u);
+  const std::map<std::string, std::string> bearer = {{"Authorization", "Bearer " + token}};
+  Answer me = c.Send("GET", "/api/v1/me", "", bearer);
+  EXPECT_EQ(me.status, 200);
+  EXPECT_EQ(me.json()["party"], "IN");
+  EXPECT_EQ(me.json()["acting_role"], "requester");
+  EXPECT_EQ(c.Send("DELETE", "/api/v1/sessions/current", "", bearer).status, 200);
+  Answer after = c.Send("GET", "/api/v1/me", "", bearer);
+  EXPECT_EQ(after.status, 401);
+  EXPECT_EQ(after.Header("www-authenticate"), "Bearer realm=\"relos\"");
+
+  // Expiry: a session lasts 8 hours by default.
+  Answer second = c.Send("POST", "/api/v1/sessions", good.dump());
+  const std::map<std::string, std::string> bearer2 = {{"Authorization", "Bearer " + std::string(second.json()["token"])}};
+  EXPECT_EQ(c.Send("GET", "/api/v1/me", "", bearer2).status, 200);
+  fixture_.clock.Advance(8 * 3600);
+  EXPECT_EQ(c.Send("GET", "/api/v1/me", "", bearer2).status, 401);
+
+  // Forged and missing tokens.
+  EXPECT_EQ(c.Send("GET", "/api/v1/me", "", {{"Authorization", "Bearer relos_" + std::string(64, 'a')}}).status, 401);
+  EXPECT_EQ(c.Send("GET", "/api/v1/me").status, 401);
+
+  // Five wrong passwords lock the account for the window; the right one is
+  // then refused too, without being checked.
+  const Json bad = {{"name", "RU-finance"}, {"password", "wrong password!"}};
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(c.Send("POST", "/api/v1/sessions", bad.dump()).status, 401);
+  const Json right = {{"name", "RU-finance"}, {"password", "correct horse battery"}};
+  Answer limited = c.Send("POST", "/api/v1/sessions", right.dump());
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(limited.json()["error"]["rule"], "auth.rate_limited");
+  fixture_.clock.Advance(15 * 60 + 1);
+  EXPECT_EQ(c.Send("POST", "/api/v1/sessions", right.dump()).status, 201);
+
+  // Every auth event is on the chain, and no secret is.
+  auto txn = store_.BeginRead();
+  ASSERT_TRUE(txn.ok());
+  auto events = (*txn)->ListEvents(0, 100000);
+  ASSERT_TRUE(events.ok());
+  std::map<std::string, int> kinds;
+  for (const auto& e : *events) {
+    ++kinds[e.kind];
+    EXPECT_EQ(e.payload.find("correct horse"), std::string::npos);
+    EXPECT_EQ(e.payload.find("wrong password"), std::string::npos);
+    EXPECT_EQ(e.payload.find("$argon2id"), std::string::npos);
+    EXPECT_EQ(e.payload.find(token), std::string::npos);
+  }
+  EXPECT_EQ(kinds["session.opened"], 3);
+  EXPECT_EQ(kinds["session.closed"], 1);
+  EXPECT_EQ(kinds["login.failed"], 5);
+  EXPECT_EQ(kinds["user.added"], 21);
+  EXPECT_EQ(kinds["token.issued"], 21);
+}
+
+TEST_F(ServerTest, WholeLifecycleWithEtagsIdempotencyAndVerification) {
+  Client c = Connect();
+  auto with = [](std::map<std::string, std::string> h, const std::string& k, const std::string& v) {
+    h[k] = v;
+    return h;
+  };
+  const auto requester = with(As("IN", Role::kRequester), "Idempotency-Key", "req-001");
+  Answer created = c.Send("POST", "/api/v1/orders", RequestJson().dump(), requester);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string number = created.json()["number"];
+  EXPECT_EQ(created.Header("etag"), "\"1\"");
+  EXPECT_EQ(created.Header("location"), "/api/v1/orders/" + number);
+  Answer replay = c.Send("POST", "/api/v1/orders", RequestJson().dump(), requester);
+  EXPECT_EQ(replay.json()["number"], number);
+  Json other = RequestJson();
+  other["exercise"] = "different";
+  EXPECT_EQ(c.Send("POST", "/api/v1/orders", other.dump(), requester).status, 409);
+
+  const std::string base = "/api/v1/orders/" + number;
+  EXPECT_EQ(c.Send("POST", base + "/submit", "", As("IN", Role::kRequester)).status, 200);
+  Answer stale = c.Send("POST", base + "/approve", "", with(As("RU", Role::kApprover), "If-Match", "\"1\""));
+  EXPECT_EQ(stale.status, 409);
+  EXPECT_EQ(stale.json()["error"]["code"], "aborted");
+  Answer approved = c.Send("POST", base + "/approve", "", with(As("RU", Role::kApprover), "If-Match", "\"2\""));
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_EQ(approved.Header("etag"), "\"3\"");
+  EXPECT_EQ(c.Send("POST", base + "/deliver", "", As("RU", Role::kLogisticsOfficer)).status, 200);
+  Json dispute = {{"lines", {{{"line_no", 1}, {"quantity", "9"}, {"reason", "meter reads 9 t"}}}}};
+  Answer receipted = c.Send("POST", base + "/receipt", dispute.dump(), As("IN", Role::kReceiver));
+  ASSERT_EQ(receipted.status, 200) << receipted.body;
+  EXPECT_EQ(receipted.json()["lines"][0]["verdict"], "disputed");
+  Json resolve = {{"line_no", 1}, {"quantity", "9.5 tonne"}};
+  ASSERT_EQ(c.Send("POST", base + "/resolve", resolve.dump(), As("RU", Role::kApprover)).status, 200);
+  Answer closed = c.Send("POST", base + "/close", "", As("IN", Role::kFinance));
+  ASSERT_EQ(closed.status, 200) << closed.body;
+  EXPECT_EQ(closed.json()["state"], "closed");
+
+  Answer by_id = c.Send("GET", "/api/v1/orders/" + std::to_string(int64_t(closed.json()["id"])), "", As("RU", Role::kAuditor));
+  EXPECT_EQ(by_id.json()["number"], number);
+  Answer verify = c.Send("GET", "/api/v1/verify", "", As("RU", Role::kAuditor));
+  EXPECT_EQ(verify.status, 200);
+  EXPECT_EQ(verify.json()["ok"], true) << verify.body;
+  Answer events = c.Send("GET", "/api/v1/events?limit=1000", "", As("CN", Role::kAuditor));
+  const Json cn_view = events.json();  // kept: a range over a temporary's member would dangle
+  ASSERT_EQ(events.status, 200);
+  for (const auto& e : cn_view["events"]) EXPECT_NE(e["subject"], "order/" + number);
+  Answer in_events = c.Send("GET", "/api/v1/events?limit=1000", "", As("IN", Role::kAuditor));
+  int order_events = 0;
+  const Json in_view = in_events.json();
+  for (const auto& e : in_view["events"]) order_events += e["subject"] == "order/" + number;
+  EXPECT_EQ(order_events, 7);  // created, submitted, approved, delivered, receipted, resolved, closed
+}
+
+TEST_F(ServerTest, KeysetPaginationAndFilters) {
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(fixture_.Create(fixture_.Request()).ok());
+  ASSERT_TRUE(fixture_.RaiseTo(OrderState::kSubmitted).ok());
+  Client c = Connect();
+  const auto ru = As("RU", Role::kAuditor);
+  Answer page1 = c.Send("GET", "/api/v1/orders?limit=4", "", ru);
+  ASSERT_EQ(page1.json()["orders"].size(), 4u);
+  const int64_t next = page1.json()["next_after"];
+  Answer page2 = c.Send("GET", "/api/v1/orders?limit=4&after=" + std::to_string(next), "", ru);
+  ASSERT_EQ(page2.json()["orders"].size(), 2u);
+  EXPECT_TRUE(page2.json()["next_after"].is_null());
+  EXPECT_GT(int64_t(page2.json()["orders"][0]["id"]), next);
+  EXPECT_EQ(c.Send("GET", "/api/v1/orders?state=submitted", "", ru).json()["orders"].size(), 1u);
+  EXPECT_EQ(c.Send("GET", "/api/v1/orders?state=flying", "", ru).status, 400);
+  EXPECT_EQ(c.Send("GET", "/api/v1/orders?limit=0", "", ru).status, 400);
+  EXPECT_EQ(c.Send("GET", "/api/v1/orders?colour=red", "", ru).status, 400);
+  EXPECT_EQ(c.Send("GET", "/api/v1/orders", "", As("CN", Role::kAuditor)).json()["orders"].size(), 0u);
+}
+
+TEST_F(ServerTest, OpenApiListsExactlyTheRouteTable) {
+  Client c = Connect();
+  Answer doc = c.Send("GET", "/api/v1/openapi.json");
+  ASSERT_EQ(doc.status, 200);
+  Json j = doc.json();
+  EXPECT_EQ(j["openapi"], "3.0.3");
+  std::set<std::pair<std::string, std::string>> in_doc, in_table;
+  for (const auto& [path, ops] : j["paths"].items()) {
+    for (const auto& [method, op] : ops.items()) {
+      std::string m = method;
+      for (char& ch : m) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      in_doc.insert({m, path});
+    }
+  }
+  for (const Route& r : api_.routes()) in_table.insert({r.method, r.pattern});
+  EXPECT_EQ(in_doc, in_table);
+  // And every documented route exists: the server does not answer 404/405
+  // for its path and method (ids made up are fine: 404 comes as JSON from the
+  // handler with its route, never "no such resource").
+  for (const auto& [method, path] : in_doc) {
+    std::string concrete = path;
+    for (size_t open; (open = concrete.find('{')) != std::string::npos;) {
+      concrete.replace(open, concrete.find('}') - open + 1, "X1");
+    }
+    Answer a = c.Send(method, concrete, "", As("IN", Role::kAdmin));
+    EXPECT_NE(a.status, 405) << method << " " << path;
+    if (a.Header("content-type") == "application/json") {
+      EXPECT_NE(a.json().value("/error/reason"_json_pointer, std::string()), "no such resource") << method << " " << path;
+    }
+  }
+}
+
+// Every route × role × party, with the exact status. Orders are made fresh
+// in the state each action starts from; the expected status follows from the
+// route's roles and the lifecycle table, and the third party CN must get 404
+// for anything of IN's and RU's.
+TEST_F(ServerTest, EveryRouteRoleAndPartyGetsTheExactStatus) {
+  Client c = Connect();
+  RELOS_ASSERT_OK_AND_ASSIGN(const orders::Order draft, fixture_.Create(fixture_.Request()));
+  int checked = 0;
+  for (const Route& route : api_.routes()) {
+    if (!route.authenticated) continue;
+    for (const std::string& party : kTestParties) {
+      for (Role role : relos::testing::AllRoles()) {
+        const bool role_ok = route.roles.empty() || route.roles.count(role);
+        std::optional<orders::Order> raised;
+        std::string target = route.pattern;
+        std::string body;
+        int expected = role_ok ? route.success : 403;
+        const auto replace = [&target](const std::string& param, const std::string& value) {
+          auto at = target.find("{" + param + "}");
+          if (at != std::string::npos) target.replace(at, param.size() + 2, value);
+        };
+        if (route.pattern == "/api/v1/sessions/current") continue;  // revokes the token: LoginLogout covers it
+        if (route.pattern == "/api/v1/users" && route.method == "POST") {
+          body = Json{{"name", "new-" + UserName(party, role)}, {"roles", {"auditor"}}, {"password", "0123456789ab"}}.dump();
+        } else if (route.pattern == "/api/v1/registry/import") {
+          // Each admin re-imports the IN unit: only IN's may (RU and CN are
+          // refused by the registry's owner rule, 403).
+          RELOS_ASSERT_OK_AND_ASSIGN(auto unit, [&] { auto t = store_.BeginRead(); return (*t)->GetUnit("IN-SHIP"); }());
+          body = Json{{"units", {codec::ToJson(unit)}}}.dump();
+          if (role_ok && party != "IN") expected = 403;
+        } else if (route.pattern == "/api/v1/orders" && route.method == "POST") {
+          body = RequestJson().dump();
+          // Only IN is bound by the agreement with a unit of its own in the
+          // request; RU's requester names IN's unit (404), CN is not bound (404).
+          if (role_ok && party != "IN") expected = 404;
+        } else if (route.pattern.find("/{ref}/") != std::string::npos) {
+          const std::string name = route.pattern.substr(route.pattern.rfind('/') + 1);
+          Action action = Action::kCreate;
+          for (Action a : relos::testing::AllActions()) {
+            if (orders::Name(a) == name) action = a;
+          }
+          const auto& perms = orders::PermissionsFor(action);
+          if (!role_ok) {
+            replace("ref", draft.number);  // refused by the route before the order is looked at
+          } else {
+            // Fuel only, so that the many approvals stay within stock and
+            // no berth is booked twice.
+            OrderState from = *perms.front().from.begin();
+            RELOS_ASSERT_OK_AND_ASSIGN(
+                orders::Order o,
+                fixture_.RaiseTo(from, fixture_.Request({fixture_.Line(relos::testing::kF76, relos::testing::Q("10 tonne"))}),
+                                 action == Action::kResolve));
+            replace("ref", o.number);
+            raised = o;
+          }
+          if (action == Action::kReject || action == Action::kCancel) body = R"({"remark":"not needed"})";
+          if (action == Action::kResolve) body = R"({"line_no":1,"quantity":"10 tonne"})";
+          if (role_ok) {
+            const orders::Order& o = *raised;
+            // The lifecycle's answer: 404 to a stranger, 403 when no row
+            // lets this side and role act, 409 when one does but not from
+            // this state.
+            bool side_and_role = false, from_here = false;
+            for (const auto& p : perms) {
+              const std::string side = p.side == orders::Side::kRequester ? o.requester : o.supplier;
+              const bool row = p.roles.count(role) && side == party;
+              side_and_role = side_and_role || row;
+              from_here = from_here || (row && p.from.count(o.state));
+            }
+            expected = party == "CN" ? 404 : !side_and_role ? 403 : !from_here ? 409 : 200;
+          }
+        } else if (route.pattern == "/api/v1/orders/{ref}") {
+          replace("ref", draft.number);
+          if (party == "CN") expected = 404;
+        } else if (route.pattern == "/api/v1/units/{code}") {
+          replace("code", "IN-SHIP");
+          if (party != "IN") expected = 404;
+        } else if (route.pattern == "/api/v1/facilities/{code}") {
+          replace("code", relos::testing::kRuPort);
+          if (party == "CN") expected = 404;
+        } else if (route.pattern == "/api/v1/parties/{code}") {
+          replace("code", "RU");
+          if (party == "CN") expected = 404;
+        } else if (route.pattern == "/api/v1/agreements/{code}") {
+          replace("code", relos::testing::kAgreement);
+          if (party == "CN") expected = 404;
+        } else if (route.pattern.rfind("/api/v1/ledger/{agreement}/", 0) == 0) {
+          replace("agreement", relos::testing::kAgreement);
+          if (party == "CN" && role_ok) expected = 404;
+        } else if (route.pattern == "/api/v1/items/{code}") {
+          replace("code", relos::testing::kWater);
+        }
+        ASSERT_EQ(target.find('{'), std::string::npos) << "no value for a parameter of " << route.pattern;
+        Answer a = c.Send(route.method, target, body, As(party, role));
+        EXPECT_EQ(a.status, expected) << route.method << " " << target << " as " << party << ":" << orders::Name(role)
+                                      << " -> " << a.body.substr(0, 300);
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 3 * 7 * 20);
+}
+
+TEST_F(ServerTest, PartnersSeeAFacilitysPublishedFaceOnly) {
+  Client c = Connect();
+  Answer own = c.Send("GET", std::string("/api/v1/facilities/") + relos::testing::kRuPort, "", As("RU", Role::kAuditor));
+  Answer partner = c.Send("GET", std::string("/api/v1/facilities/") + relos::testing::kRuPort, "", As("IN", Role::kAuditor));
+  ASSERT_EQ(own.status, 200);
+  ASSERT_EQ(partner.status, 200);
+  EXPECT_TRUE(own.json().contains("capacities"));
+  EXPECT_FALSE(partner.json().contains("capacities"));
+  EXPECT_TRUE(own.json()["fuel"][0].contains("on_hand"));
+  EXPECT_FALSE(partner.json()["fuel"][0].contains("on_hand"));
+  Answer list = c.Send("GET", "/api/v1/facilities", "", As("CN", Role::kAuditor));
+  ASSERT_EQ(list.json()["facilities"].size(), 1u);
+  EXPECT_EQ(list.json()["facilities"][0]["code"], "CN-PORT");
+  EXPECT_EQ(c.Send("GET", "/api/v1/units/CN-SHIP", "", As("IN", Role::kAdmin)).status, 404);
+  EXPECT_EQ(c.Send("GET", "/api/v1/units/NO-SUCH", "", As("IN", Role::kAdmin)).status, 404);
+  // The same answer as for a code that does not exist, but for the code.
+  std::string guessed = c.Send("GET", "/api/v1/units/CN-SHIP", "", As("IN", Role::kAdmin)).body;
+  std::string missing = c.Send("GET", "/api/v1/units/NO-SUCH", "", As("IN", Role::kAdmin)).body;
+  missing.replace(missing.find("NO-SUCH"), 7, "CN-SHIP");
+  EXPECT_EQ(guessed, missing);
+}
+
+TEST_F(ServerTest, StopFinishesInFlightRequestsAndRefusesNewConnections) {
+  // Many clients each keep a request going while Stop() is called: every
+  // request that was sent gets a complete response, and afterwards the port
+  // refuses connections.
+  std::atomic<int> answered{0}, failed{0};
+  std::vector<std::thread> clients;
+  std::atomic<bool> go{false};
+  for (int i = 0; i < 8; ++i) {
+    clients.emplace_back([&, i] {
+      try {
+        Client c = Connect();
+        while (!go) std::this_thread::yield();
+        for (int k = 0; k < 20; ++k) {
+          Answer a = c.Send("POST", "/api/v1/orders", RequestJson().dump(),
+                            [&] {
+                              auto h = As("IN", Role::kRequester);
+                              h["Idempotency-Key"] = "stop-" + std::to_string(i) + "-" + std::to_string(k);
+                              return h;
+                            }());
+          if (a.status != 201) {
+            ++failed;
+            return;
+          }
+          ++answered;
+        }
+      } catch (const std::exception&) {
+        // The connection was closed between requests: nothing was lost.
+      }
+    });
+  }
+  go = true;
+  while (answered < 10) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  server_.Stop();
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(failed, 0);
+  // Every acknowledged order is in the store.
+  auto txn = store_.BeginRead();
+  ASSERT_TRUE(txn.ok());
+  storage::OrderFilter f;
+  auto stored = (*txn)->ListOrders(f);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_GE(static_cast<int>(stored->size()), answered.load());
+  EXPECT_EQ(server_.InFlight(), 0);
+  EXPECT_THROW(Connect(), std::exception);
+}
+
+}  // namespace
+}  // namespace relos::server
