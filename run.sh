@@ -49,6 +49,7 @@ Log in, then use the token:
             -H 'Content-Type: application/json' \\
             -d '{"name":"in-requester","password":"$PASSWORD"}' | sed 's/.*"token":"\([^"]*\)".*/\1/')
   curl -s http://127.0.0.1:$PORT/api/v1/orders -H "Authorization: Bearer \$TOKEN"
+The web application: http://127.0.0.1:$PORT/ (docs/user-guide.md).
 The API is described in docs/api.md and at http://127.0.0.1:$PORT/api/v1/openapi.json.
 
 HELP

@@ -38,4 +38,8 @@ void RegisterPlanMissionCommand(CLI::App& plan, CliContext& ctx);
 // `relos route` and `relos sealanes ...` (src/cli/route_command.cc).
 void RegisterRouteCommand(CLI::App& app, CliContext& ctx);
 
+// The folder holding the running relos binary ("" if unknown), where
+// build-time data (sealanes.bin, web/) is found without configuration.
+std::string ExecutableDir();
+
 }  // namespace relos::cli

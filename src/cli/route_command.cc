@@ -30,12 +30,6 @@ struct BuildArgs {
   int cells_per_degree = 32;
 };
 
-std::string ExecutableDir() {
-  std::error_code ec;
-  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return ec ? std::string() : exe.parent_path().string();
-}
-
 Result<std::shared_ptr<const sl::SeaLaneNetwork>> OpenNetwork(const std::string& flag) {
   const char* env = std::getenv("RELOS_SEALANES");
   ASSIGN_OR_RETURN(std::string path, sl::LocateNetworkFile(flag, env ? env : "", ExecutableDir()));
@@ -126,6 +120,12 @@ Status RunListPorts(const std::string& network, CliContext& ctx) {
 }
 
 }  // namespace
+
+std::string ExecutableDir() {
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string() : exe.parent_path().string();
+}
 
 void RegisterRouteCommand(CLI::App& app, CliContext& ctx) {
   auto ra = std::make_shared<RouteArgs>();

@@ -4,12 +4,16 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <filesystem>
+#include <optional>
+
 #include "cli/commands.h"
 #include "relos/auth/auth_service.h"
 #include "relos/orders/order_service.h"
 #include "relos/server/api.h"
 #include "relos/server/http.h"
 #include "relos/server/metrics.h"
+#include "relos/server/static_files.h"
 
 namespace relos::cli {
 namespace {
@@ -18,7 +22,25 @@ struct ServeOptions {
   server::ServerOptions http;
   int64_t session_ttl_minutes = 8 * 60;
   size_t body_limit_kib = 1024;
+  std::string web_root;
 };
+
+// The web application to serve beside the API: --web-root, else web/ next
+// to the binary (where scripts/build-data.sh puts it) if it is there.
+// "none" serves the API only.
+Result<std::optional<server::StaticFiles>> OpenWebRoot(const std::string& flag) {
+  if (flag == "none") return std::optional<server::StaticFiles>();
+  if (!flag.empty()) {
+    auto files = server::StaticFiles::Open(flag);
+    if (!files.ok()) return files.status().WithContext("--web-root");
+    return std::optional<server::StaticFiles>(std::move(*files));
+  }
+  const std::string dir = ExecutableDir();
+  if (dir.empty()) return std::optional<server::StaticFiles>();
+  auto files = server::StaticFiles::Open(std::filesystem::path(dir) / "web");
+  if (!files.ok()) return std::optional<server::StaticFiles>();
+  return std::optional<server::StaticFiles>(std::move(*files));
+}
 
 }  // namespace
 
@@ -34,6 +56,8 @@ void RegisterServeCommand(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--cors-origin", o->http.cors_origin, "allow this browser origin (default: no CORS headers)");
   cmd->add_option("--session-ttl-minutes", o->session_ttl_minutes, "how long a login session lasts")
       ->capture_default_str();
+  cmd->add_option("--web-root", o->web_root,
+                  "the built web application to serve at / (default: web/ next to the relos binary; none: API only)");
   cmd->callback([&ctx, o] {
     ctx.action = [&ctx, o]() -> Status {
       if (o->body_limit_kib < 1 || o->body_limit_kib > 64 * 1024) {
@@ -51,7 +75,16 @@ void RegisterServeCommand(CLI::App& app, CliContext& ctx) {
       orders::OrderService orders(*store, *clock, LedgerObservers());
       server::Metrics metrics;
       server::Api api(*store, *clock, auth, orders, &metrics);
-      server::HttpServer http(o->http, [&api](const server::HttpRequest& r) { return api.Handle(r); }, &metrics);
+      ASSIGN_OR_RETURN(std::optional<server::StaticFiles> web, OpenWebRoot(o->web_root));
+      server::HttpServer http(
+          o->http,
+          [&api, &web](const server::HttpRequest& r) {
+            if (web) {
+              if (auto page = web->Serve(r)) return *std::move(page);
+            }
+            return api.Handle(r);
+          },
+          &metrics);
 
       // The signals are taken by sigwait() below: block them before the
       // server's threads start, so that they inherit the mask.
@@ -67,7 +100,9 @@ void RegisterServeCommand(CLI::App& app, CliContext& ctx) {
       }
       api.SetReady(true);
       *ctx.out << fmt::format("relos serve: listening on http://{}:{} (database {}); Ctrl-C or SIGTERM stops\n",
-                              o->http.address, http.port(), ctx.db_path)
+                              o->http.address, http.port(), ctx.db_path);
+      *ctx.out << (web ? fmt::format("relos serve: the web application from {}\n", web->root().string())
+                       : std::string("relos serve: no web application (API only)\n"))
                << std::flush;
       int sig = 0;
       sigwait(&signals, &sig);
