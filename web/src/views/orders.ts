@@ -344,6 +344,10 @@ export async function newOrderView(main: HTMLElement): Promise<void> {
 
   const status = h("div", { "aria-live": "polite" });
   const submit = h("button", { type: "submit" }, "Create draft");
+  // One key per form: a retry after a lost answer returns the order made
+  // the first time instead of a second one (a changed form is refused).
+  // getRandomValues, unlike randomUUID, also works on plain http.
+  const idempotencyKey = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
   const form = h(
     "form",
     { class: "card", novalidate: true },
@@ -386,7 +390,7 @@ export async function newOrderView(main: HTMLElement): Promise<void> {
     submit.disabled = true;
     status.replaceChildren(h("p", { class: "loading" }, "Creating…"));
     try {
-      const o = await post<Order>("/orders", body, { "Idempotency-Key": crypto.randomUUID() });
+      const o = await post<Order>("/orders", body, { "Idempotency-Key": idempotencyKey });
       navigate(`/orders/${enc(o.number)}`);
     } catch (err) {
       status.replaceChildren(errorBox(err));
