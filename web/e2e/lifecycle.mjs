@@ -166,6 +166,8 @@ try {
   await appr.goto(`${APP}/orders/${number}`);
   await appr.locator("form[data-action=approve]").waitFor();
   check((await appr.locator("form[data-action=submit]").count()) === 0, "the approver is offered no submit on the requester's side");
+  const hint = await appr.locator("form[data-action=approve] .hint").first().innerText();
+  check(hint === "list price 71500.00 RUB", `the approve form quotes the facility's list price (${hint})`);
   await act(appr, "approve", (f) => f.getByLabel(/Line 1/).fill("60 tonne"));
   check((await state(appr)) === "approved", "the Russian approver approves 60 of 80 tonne");
   check((await appr.locator("table").first().innerText()).includes("60 tonne"), "the approved quantity is on the line");

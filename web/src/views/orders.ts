@@ -114,14 +114,27 @@ function quantityInputs(o: Order, action: string, initial: (l: OrderLine) => str
   });
 }
 
-function actionForm(o: Order, action: string, done: (o: Order) => void): HTMLElement {
+// The price an approval will quote for an item: the facility's list entry
+// valid most recently before now (the supplier sees its own list in full).
+function listPrice(f: Facility | null, item: string): string {
+  const now = new Date().toISOString();
+  const entries = (f?.prices ?? []).filter((p) => p.item === item && p.valid_from <= now);
+  entries.sort((a, b) => (a.valid_from < b.valid_from ? 1 : -1));
+  return entries[0]?.unit_price ?? "";
+}
+
+function actionForm(o: Order, action: string, done: (o: Order) => void, facility: Facility | null): HTMLElement {
   const status = h("div", { "aria-live": "polite" });
   const remark = h("input", { id: `${action}-remark`, name: "remark" });
   const body: HTMLElement[] = [];
   let collect: () => Record<string, unknown> = () => ({});
   if (action === "approve") {
     const rows = quantityInputs(o, action, (l) => l.requested);
-    body.push(h("p", { class: "muted" }, "Approve each line fully or in part; prices are the facility's list prices."), ...rows.map((r) => r.field));
+    for (const r of rows) {
+      const price = listPrice(facility, r.line.item);
+      r.field.append(h("span", { class: "hint" }, price ? `list price ${price}` : "no list price at this facility"));
+    }
+    body.push(h("p", { class: "muted" }, "Approve each line fully or in part; the order is priced at the facility's list prices."), ...rows.map((r) => r.field));
     collect = () => ({ lines: rows.map((r) => ({ line_no: r.line.line_no, quantity: r.input.value.trim() })) });
   } else if (action === "deliver") {
     const rows = quantityInputs(o, action, (l) => l.approved ?? l.requested).map((r) => {
@@ -202,8 +215,10 @@ function label(action: string): string {
 export async function orderView(main: HTMLElement, params: Record<string, string>): Promise<void> {
   main.append(loading("the order"));
   let o: Order;
+  let facility: Facility | null = null;
   try {
     o = await order(params.ref);
+    facility = await get<Facility>(`/facilities/${enc(o.facility)}`).catch(() => null);
   } catch (e) {
     clear(main);
     main.append(h("h1", null, params.ref), errorBox(e), h("p", null, h("a", { href: "/orders", "data-link": true }, "Back to orders")));
@@ -235,7 +250,7 @@ export async function orderView(main: HTMLElement, params: Record<string, string
       lineTable(o),
       h("h2", null, "Actions"),
       actions.length
-        ? h("div", { class: "actions" }, actions.map((a) => actionForm(o, a, (u) => draw(u, `${label(a)}: the order is now ${u.state}.`))))
+        ? h("div", { class: "actions" }, actions.map((a) => actionForm(o, a, (u) => draw(u, `${label(a)}: the order is now ${u.state}.`), facility)))
         : h("p", { class: "muted" }, `No action is open to you (${party()}) on a ${o.state} order.`),
       h("h2", null, "History"),
       table(
