@@ -248,6 +248,13 @@ try {
   await narrow.locator("table").waitFor();
   await shot(narrow, "09-orders-narrow");
 
+  // Signing out revokes the token on the server: the old token is refused.
+  const oldToken = await narrow.evaluate(() => sessionStorage.getItem("relos.token"));
+  await narrow.getByRole("button", { name: "Sign out" }).click();
+  await narrow.getByRole("button", { name: "Sign in" }).waitFor();
+  const after401 = await fetch(`${base}/api/v1/me`, { headers: { Authorization: `Bearer ${oldToken}` } });
+  check(after401.status === 401, "signing out revokes the session (the old token gets 401)");
+
   check(consoleErrors.length === 0, `no console errors${consoleErrors.length ? `: ${consoleErrors.join(" | ")}` : ""}`);
 } catch (e) {
   failed = e;
