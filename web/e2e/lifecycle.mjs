@@ -7,7 +7,8 @@
 //   sees the ledger balances change, and its close is refused while the
 //   balance is open (billing and payment have no API route yet); an Indian user's attempt
 //   to read a Russian unit is refused and the Russian approver is offered no
-//   action on an Indian draft; no console errors anywhere else.
+//   action on an Indian draft; a second order's line is disputed by the
+//   receiver and resolved by the approver; no console errors anywhere else.
 // Screenshots go to --out (default: a folder next to the binary).
 //
 // usage: node web/e2e/lifecycle.mjs --relos BUILD/src/cli/relos [--out DIR]
@@ -224,6 +225,24 @@ try {
   fin.expectRefusal = false;
   await shot(fin, "08-order-close-refused");
 
+  // A dispute: a second order taken to delivery through the API, then the
+  // receiver disputes one line in the browser and the approver resolves it.
+  const second = await orderDeliveredThroughApi();
+  await rcv.goto(`${APP}/orders/${second}`);
+  await act(rcv, "receipt", async (f) => {
+    await f.getByLabel("Dispute this line").nth(1).check();
+    await f.locator("#receipt-q-2").fill("90 tonne");
+    await f.locator("#receipt-r-2").fill("tank gauge reads 90");
+  });
+  check((await rcv.locator("table").first().innerText()).includes("disputed"), `the receiver disputes line 2 of ${second}`);
+  await appr.goto(`${APP}/orders/${second}`);
+  await act(appr, "resolve", (f) => f.locator("#resolve-q").fill("95 tonne"));
+  check(
+    (await appr.locator("form[data-action=resolve]").count()) === 0 &&
+      (await appr.locator("table").first().innerText()).includes("95 tonne"),
+    "the approver resolves the dispute at 95 tonne",
+  );
+
   // The registry: facilities on the map, one picked with the keyboard.
   await req.goto(`${APP}/registry`);
   await req.locator("svg.map .facility.partner").first().focus();
@@ -269,6 +288,45 @@ try {
 }
 if (failed) fail(failed.message);
 console.log(`e2e: PASS (screenshots in ${OUT})`);
+
+// Raises, submits, approves and delivers a two-line order with the API
+// alone; returns its number.
+async function orderDeliveredThroughApi() {
+  const token = async (name) => {
+    const r = await fetch(`${base}/api/v1/sessions`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ name, password: PASSWORD }),
+    });
+    return (await r.json()).token;
+  };
+  const post = async (name, path, body) => {
+    const r = await fetch(`${base}/api/v1${path}`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${await token(name)}`, "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    if (!r.ok) throw new Error(`POST ${path} as ${name}: ${r.status} ${await r.text()}`);
+    return r.json();
+  };
+  const day = 24 * 3600e3;
+  const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const window = { window_start: iso(Date.now() + 10 * day), window_end: iso(Date.now() + 12 * day) };
+  const o = await post("in-requester", "/orders", {
+    agreement: "RELOS-IN-RU",
+    unit: "IN-INS-TABAR",
+    facility: "RU-VLD",
+    purpose: "port-call",
+    lines: [
+      { item: "FUEL-DL", quantity: "50 tonne", ...window },
+      { item: "WATER-FRESH", quantity: "100 tonne", ...window },
+    ],
+  });
+  await post("in-requester", `/orders/${o.number}/submit`, {});
+  await post("ru-approver", `/orders/${o.number}/approve`, {});
+  await post("ru-logistics", `/orders/${o.number}/deliver`, {});
+  return o.number;
+}
 
 async function page0Dashboard(page) {
   await page.locator("svg.map .facility").first().waitFor();
