@@ -40,3 +40,9 @@ export function actionsFor(o: Order): string[] {
   add("close", has("finance") && o.state === "receipted");
   return out;
 }
+
+// The steps that move an order on and wait for this person: every action
+// open to them except cancelling, which is never owed.
+export function waitingFor(o: Order): string[] {
+  return actionsFor(o).filter((a) => a !== "cancel");
+}

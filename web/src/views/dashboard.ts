@@ -2,7 +2,7 @@ import { enc, get, type Order } from "../api";
 import { agreements, allOrders, facilities } from "../data";
 import { errorBox, h, loading, table } from "../dom";
 import { mapLegend, worldMap } from "../map";
-import { actionsFor, has, party, session } from "../session";
+import { has, party, session, waitingFor } from "../session";
 
 export const STATES = ["draft", "submitted", "approved", "rejected", "delivered", "receipted", "closed", "cancelled"];
 
@@ -62,8 +62,8 @@ export async function dashboardView(main: HTMLElement): Promise<void> {
     ),
   );
 
-  const mine = orders.filter((o) => actionsFor(o).some((a) => a !== "cancel"));
-  const rows = mine.map((o) => [orderLink(o), o.state, o.facility, actionsFor(o).filter((a) => a !== "cancel").join(", ")]);
+  const mine = orders.filter((o) => waitingFor(o).length > 0);
+  const rows = mine.map((o) => [orderLink(o), o.state, o.facility, waitingFor(o).join(", ")]);
   const notReceipted = orders.filter((o) => o.state === "delivered");
   alertCard.append(
     h("h3", null, `Waiting for me (${mine.length})`),

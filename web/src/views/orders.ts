@@ -2,7 +2,7 @@ import { ApiError, enc, get, post, type Agreement, type AuditEvent, type Facilit
 import { agreements, allOrders, facilities, items, order, units } from "../data";
 import { append, badge, clear, errorBox, h, loading, table, when } from "../dom";
 import { navigate } from "../main";
-import { actionsFor, has, party, side } from "../session";
+import { actionsFor, has, party, side, waitingFor } from "../session";
 import { orderLink, STATES } from "./dashboard";
 
 
@@ -46,7 +46,7 @@ export async function ordersView(main: HTMLElement, params: Record<string, strin
     const q = search.value.trim().toLowerCase();
     const shown = orders.filter(
       (o) =>
-        (!mineOnly.checked || actionsFor(o).length > 0) &&
+        (!mineOnly.checked || waitingFor(o).length > 0) &&
         (!q || [o.number, o.unit, o.facility, o.agreement, ...o.lines.map((l) => l.item)].some((s) => s.toLowerCase().includes(q))),
     );
     list.replaceChildren(
@@ -179,6 +179,9 @@ function actionForm(o: Order, action: string, done: (o: Order) => void, facility
       disputed.map((l): [string, string] => [String(l.line_no), `${l.line_no} ${l.item}`]),
     );
     const q = h("input", { id: "resolve-q", value: disputed[0]?.receipted ?? "" });
+    lineSel.addEventListener("change", () => {
+      q.value = disputed.find((l) => String(l.line_no) === lineSel.value)?.receipted ?? "";
+    });
     body.push(lineField, h("div", { class: "field" }, h("label", { for: q.id }, "Agreed quantity"), q));
     collect = () => ({ line_no: Number(lineSel.value), quantity: q.value.trim() });
   }
