@@ -47,6 +47,7 @@ const users = [
   ["in-receiver", "IN", "receiver"],
   ["in-finance", "IN", "finance"],
   ["in-auditor", "IN", "auditor"],
+  ["in-admin", "IN", "admin"],
   ["ru-approver", "RU", "approver"],
   ["ru-logistics", "RU", "logistics-officer"],
 ];
@@ -260,6 +261,18 @@ try {
   await aud.goto(`${APP}/orders/${number}`);
   await aud.getByRole("cell", { name: "order.receipt", exact: true }).waitFor();
   check((await aud.getByRole("cell", { name: "ledger.transfer", exact: true }).count()) >= 1, "the order's page shows its events on the chain, ledger postings included");
+
+  // The Indian admin adds a receiver, who can then sign in.
+  const adm = await signIn("in-admin");
+  await adm.getByRole("link", { name: "Users" }).click();
+  await adm.getByLabel("User name").fill("in-receiver-2");
+  await adm.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await adm.getByLabel("receiver", { exact: true }).check();
+  await adm.getByRole("button", { name: "Add user" }).click();
+  await adm.locator(".notice").waitFor();
+  check((await adm.locator("table").innerText()).includes("in-receiver-2"), "the admin adds a receiver to India's users");
+  await shot(adm, "11-users");
+  await signIn("in-receiver-2");
 
   // A narrow screen: the orders list still reads.
   const narrow = await signIn("in-requester", { width: 390, height: 800 });

@@ -11,6 +11,7 @@ import { ledgerView } from "./views/ledger";
 import { newOrderView, orderView, ordersView } from "./views/orders";
 import { registryView } from "./views/registry";
 import { signInView } from "./views/signin";
+import { usersView } from "./views/users";
 
 export type View = (main: HTMLElement, params: Record<string, string>) => Promise<void> | void;
 
@@ -29,6 +30,7 @@ const routes: Route[] = [
   { pattern: /^\/registry$/, title: "Registry", view: registryView },
   { pattern: /^\/ledger$/, title: "Ledger", view: ledgerView, roles: ["finance", "auditor"] },
   { pattern: /^\/audit$/, title: "Audit", view: auditView, roles: ["auditor"] },
+  { pattern: /^\/users$/, title: "Users", view: usersView, roles: ["admin"] },
 ];
 
 const nav: { path: string; label: string; roles?: string[] }[] = [
@@ -37,6 +39,7 @@ const nav: { path: string; label: string; roles?: string[] }[] = [
   { path: "/registry", label: "Registry" },
   { path: "/ledger", label: "Ledger", roles: ["finance", "auditor"] },
   { path: "/audit", label: "Audit", roles: ["auditor"] },
+  { path: "/users", label: "Users", roles: ["admin"] },
 ];
 
 const app = document.getElementById("app")!;
