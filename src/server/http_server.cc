@@ -7,8 +7,10 @@
 #include <unordered_map>
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <nlohmann/json.hpp>
 
 #include "relos/server/http.h"
@@ -19,6 +21,7 @@ namespace relos::server {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 
 const std::string& HttpRequest::Header(const std::string& name) const {
@@ -88,7 +91,15 @@ void ParseQuery(std::string_view q, std::map<std::string, std::string>& out, Sta
 
 }  // namespace
 
-class Session;
+// One connection, whatever its stream (plain TCP or TLS). The server keeps
+// them to close the idle ones when it stops.
+class Session {
+ public:
+  virtual ~Session() = default;
+  // Closes the connection now if it waits for a request, else after the
+  // response in progress is written. Safe from any thread.
+  virtual void PostCloseIfIdle() = 0;
+};
 
 class HttpServer::Impl {
  public:
@@ -116,25 +127,45 @@ class HttpServer::Impl {
   std::vector<std::thread> io_threads;
   std::atomic<int> in_flight{0};
   std::atomic<bool> draining{false};
-
+  std::optional<ssl::context> tls;  // set: every connection speaks TLS
 };
 
-class Session : public std::enable_shared_from_this<Session> {
+template <class Stream>
+class StreamSession : public Session, public std::enable_shared_from_this<StreamSession<Stream>> {
  public:
-  Session(HttpServer::Impl& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+  // `args`: the accepted socket, and for TLS the server's ssl::context.
+  template <class... Args>
+  explicit StreamSession(HttpServer::Impl& server, Args&&... args)
+      : server_(server), stream_(std::forward<Args>(args)...) {
     beast::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
+    auto ep = Tcp().socket().remote_endpoint(ec);
     if (!ec) remote_ = ep.address().to_string();
     if (server_.metrics) server_.metrics->ConnectionOpened();
   }
-  ~Session() {
+  ~StreamSession() override {
     server_.Unregister(this);
     if (server_.metrics) server_.metrics->ConnectionClosed();
   }
 
   void Start() {
-    server_.Register(this, shared_from_this());
-    asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::Read, shared_from_this()));
+    server_.Register(this, this->shared_from_this());
+    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      if constexpr (kTls) {
+        self->Tcp().expires_after(std::chrono::seconds(10));
+        self->stream_.async_handshake(ssl::stream_base::server, [self](beast::error_code ec) {
+          if (ec) return self->CloseNow();  // not TLS, or a failed handshake: nothing to answer
+          self->Read();
+        });
+      } else {
+        self->Read();
+      }
+    });
+  }
+
+  void PostCloseIfIdle() override {
+    asio::post(executor(), [self = this->shared_from_this()] { self->CloseIfIdle(); });
   }
 
   // Called on the session's strand when the server starts draining: an idle
@@ -142,11 +173,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void CloseIfIdle() {
     if (!busy_) {
       beast::error_code ec;
-      stream_.socket().cancel(ec);  // the pending read ends with operation_aborted
+      Tcp().socket().cancel(ec);  // the pending read ends with operation_aborted
     }
   }
 
   auto executor() { return stream_.get_executor(); }
+  beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
 
  private:
   void Read() {
@@ -154,8 +186,8 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->body_limit(server_.options.body_limit);
     parser_->header_limit(static_cast<uint32_t>(server_.options.header_limit));
-    stream_.expires_after(server_.options.idle_timeout);
-    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+    Tcp().expires_after(server_.options.idle_timeout);
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&StreamSession::OnRead, this->shared_from_this()));
   }
 
   void OnRead(beast::error_code ec, size_t) {
@@ -205,8 +237,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
     busy_ = true;
     ++server_.in_flight;
-    stream_.expires_never();  // the handler's time is not the client's idle time
-    asio::post(*server_.workers, [self = shared_from_this(), req = std::move(req)]() mutable {
+    Tcp().expires_never();  // the handler's time is not the client's idle time
+    asio::post(*server_.workers, [self = this->shared_from_this(), req = std::move(req)]() mutable {
       HttpResponse r;
       try {
         r = self->server_.handler(req);
@@ -234,6 +266,7 @@ class Session : public std::enable_shared_from_this<Session> {
     res_.set("X-Frame-Options", "DENY");
     res_.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
     res_.set("Referrer-Policy", "no-referrer");
+    if constexpr (kTls) res_.set(http::field::strict_transport_security, "max-age=31536000");
     if (!server_.options.cors_origin.empty() && !origin_.empty() &&
         (server_.options.cors_origin == "*" || origin_ == server_.options.cors_origin)) {
       res_.set(http::field::access_control_allow_origin, origin_);
@@ -244,8 +277,8 @@ class Session : public std::enable_shared_from_this<Session> {
     res_.body() = std::move(r.body);
     res_.keep_alive(keep_alive_ && !server_.draining);
     res_.prepare_payload();
-    stream_.expires_after(server_.options.idle_timeout);
-    http::async_write(stream_, res_, beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
+    Tcp().expires_after(server_.options.idle_timeout);
+    http::async_write(stream_, res_, beast::bind_front_handler(&StreamSession::OnWrite, this->shared_from_this()));
   }
 
   void OnWrite(beast::error_code ec, size_t) {
@@ -267,15 +300,21 @@ class Session : public std::enable_shared_from_this<Session> {
   // reset, which can destroy the response the client has not read yet (a
   // 413 sent before the body arrived, say).
   void Close() {
+    if constexpr (kTls) {
+      // close_notify, then the socket, waiting at most 2 s for the peer's.
+      Tcp().expires_after(std::chrono::seconds(2));
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->CloseNow(); });
+      return;
+    }
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    if (ec || !stream_.socket().is_open()) return CloseNow();
-    stream_.expires_after(std::chrono::seconds(2));
+    Tcp().socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec || !Tcp().socket().is_open()) return CloseNow();
+    Tcp().expires_after(std::chrono::seconds(2));
     Drain();
   }
 
   void Drain() {
-    stream_.async_read_some(asio::buffer(drain_), [self = shared_from_this()](beast::error_code ec, size_t) {
+    stream_.async_read_some(asio::buffer(drain_), [self = this->shared_from_this()](beast::error_code ec, size_t) {
       if (ec) return self->CloseNow();
       self->Drain();
     });
@@ -283,11 +322,11 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void CloseNow() {
     beast::error_code ec;
-    stream_.socket().close(ec);
+    Tcp().socket().close(ec);
   }
 
   HttpServer::Impl& server_;
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> res_;
@@ -315,7 +354,11 @@ void HttpServer::Impl::Accept() {
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
     } else if (!draining) {
-      std::make_shared<Session>(*this, std::move(socket))->Start();
+      if (tls) {
+        std::make_shared<StreamSession<beast::ssl_stream<beast::tcp_stream>>>(*this, std::move(socket), *tls)->Start();
+      } else {
+        std::make_shared<StreamSession<beast::tcp_stream>>(*this, std::move(socket))->Start();
+      }
     }
     Accept();
   });
@@ -334,6 +377,19 @@ Status HttpServer::Start() {
   beast::error_code ec;
   auto address = asio::ip::make_address(s.options.address, ec);
   if (ec) return InvalidArgument("--address: '" + s.options.address + "' is not an IP address", "address");
+  if (s.options.tls_cert_file.empty() != s.options.tls_key_file.empty()) {
+    return InvalidArgument("--tls-cert and --tls-key: give both or neither", "tls");
+  }
+  if (!s.options.tls_cert_file.empty()) {
+    ssl::context ctx(ssl::context::tls_server);
+    ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                    ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+    ctx.use_certificate_chain_file(s.options.tls_cert_file, ec);
+    if (ec) return InvalidArgument("--tls-cert: cannot use '" + s.options.tls_cert_file + "': " + ec.message(), "tls_cert");
+    ctx.use_private_key_file(s.options.tls_key_file, ssl::context::pem, ec);
+    if (ec) return InvalidArgument("--tls-key: cannot use '" + s.options.tls_key_file + "': " + ec.message(), "tls_key");
+    s.tls.emplace(std::move(ctx));
+  }
   tcp::endpoint endpoint(address, s.options.port);
   const std::string where = s.options.address + ":" + std::to_string(s.options.port);
   s.acceptor.open(endpoint.protocol(), ec);
@@ -375,7 +431,7 @@ void HttpServer::Stop() {
       if (auto sp = weak.lock()) live.push_back(std::move(sp));
     }
   }
-  for (auto& sp : live) asio::post(sp->executor(), [sp] { sp->CloseIfIdle(); });
+  for (auto& sp : live) sp->PostCloseIfIdle();
   live.clear();
   {
     std::unique_lock<std::mutex> lock(s.mu);

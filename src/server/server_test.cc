@@ -7,6 +7,9 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "orders/testing/fixture.h"
@@ -631,6 +634,63 @@ TEST_F(ServerTest, StopFinishesInFlightRequestsAndRefusesNewConnections) {
   EXPECT_GE(static_cast<int>(stored->size()), answered.load());
   EXPECT_EQ(server_.InFlight(), 0);
   EXPECT_THROW(Connect(), std::exception);
+}
+
+// A self-signed certificate for 127.0.0.1 made with the openssl tool.
+struct TestCertificate {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("relos-tls-" + std::to_string(::getpid()));
+  std::string cert = (dir / "cert.pem").string(), key = (dir / "key.pem").string();
+  bool made = false;
+  TestCertificate() {
+    std::filesystem::create_directories(dir);
+    const std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -keyout " + key +
+                            " -out " + cert + " >/dev/null 2>&1";
+    made = std::system(cmd.c_str()) == 0;
+  }
+  ~TestCertificate() { std::filesystem::remove_all(dir); }
+};
+
+TEST_F(ServerTest, TlsServesHttpsWithHstsAndRefusesPlainHttp) {
+  TestCertificate certificate;
+  ASSERT_TRUE(certificate.made) << "openssl could not make a test certificate";
+  ServerOptions o = TestServerOptions();
+  o.tls_cert_file = certificate.cert;
+  o.tls_key_file = certificate.key;
+  HttpServer tls(o, [this](const HttpRequest& r) { return api_.Handle(r); }, nullptr);
+  RELOS_ASSERT_OK(tls.Start());
+
+  asio::io_context ioc;
+  asio::ssl::context ctx(asio::ssl::context::tls_client);
+  ctx.set_verify_mode(asio::ssl::verify_none);  // self-signed, for this test only
+  beast::ssl_stream<beast::tcp_stream> stream(ioc, ctx);
+  beast::get_lowest_layer(stream).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), tls.port()));
+  stream.handshake(asio::ssl::stream_base::client);
+  for (int i = 0; i < 2; ++i) {  // keep-alive over TLS
+    http::request<http::string_body> req{http::verb::get, "/healthz", 11};
+    req.set(http::field::host, "127.0.0.1");
+    http::write(stream, req);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    http::read(stream, buffer, res);
+    EXPECT_EQ(res.result_int(), 200u);
+    EXPECT_EQ(res[http::field::strict_transport_security], "max-age=31536000");
+  }
+  // Plain HTTP to the TLS port gets no HTTP answer.
+  Client plain(tls.port());
+  EXPECT_THROW(plain.Send("GET", "/healthz"), std::exception);
+
+  ServerOptions half = TestServerOptions();
+  half.tls_cert_file = certificate.cert;
+  HttpServer missing_key(half, [this](const HttpRequest& r) { return api_.Handle(r); }, nullptr);
+  EXPECT_EQ(missing_key.Start().code(), StatusCode::kInvalidArgument);
+  ServerOptions wrong = TestServerOptions();
+  wrong.tls_cert_file = certificate.key;  // a key is not a certificate
+  wrong.tls_key_file = certificate.key;
+  HttpServer bad_cert(wrong, [this](const HttpRequest& r) { return api_.Handle(r); }, nullptr);
+  Status s = bad_cert.Start();
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.reason(), "tls_cert");
+  tls.Stop();
 }
 
 }  // namespace

@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <vector>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -54,14 +56,23 @@ class ServeTest : public ::testing::Test {
     return Shell(std::string(RELOS_BINARY) + " --db " + db_ + " " + args + " 2>&1", exit_code);
   }
 
-  // Starts `relos serve --port 0` and returns the port it printed.
-  int StartServer() {
+  // Starts `relos ARGS` (by default `--db DB serve --port 0`) with the
+  // environment variables `env` set, and returns the port it printed.
+  int StartServer(std::vector<std::string> args = {}, const std::map<std::string, std::string>& env = {}) {
+    if (args.empty()) args = {"--db", db_, "serve", "--port", "0"};
     const fs::path log = dir_ / "serve.log";
+    const fs::path err = dir_ / "serve.err";
     pid_ = ::fork();
     if (pid_ == 0) {
       FILE* f = std::freopen(log.c_str(), "w", stdout);
+      FILE* g = std::freopen(err.c_str(), "w", stderr);
       (void)f;
-      ::execl(RELOS_BINARY, RELOS_BINARY, "--db", db_.c_str(), "serve", "--port", "0", static_cast<char*>(nullptr));
+      (void)g;
+      for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
+      std::vector<char*> argv = {const_cast<char*>(RELOS_BINARY)};
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(RELOS_BINARY, argv.data());
       ::_exit(127);
     }
     const std::regex listening("listening on http://127\\.0\\.0\\.1:([0-9]+)");
@@ -154,6 +165,44 @@ TEST_F(ServeTest, UsersLogInThroughTheServerWhichStopsOnSigterm) {
   EXPECT_EQ(users, 1);
   Relos("verify", &code);
   EXPECT_EQ(code, 0);
+}
+
+TEST_F(ServeTest, SettingsComeFromTomlThenEnvironmentThenFlags) {
+  int code = -1;
+  Relos("init --demo-registry", &code);
+  ASSERT_EQ(code, 0);
+  const fs::path bad = dir_ / "bad.toml";
+  std::ofstream(bad) << "[server]\nport = \"eighty\"\n";
+  std::string out = Relos("serve --config " + bad.string(), &code);
+  EXPECT_NE(code, 0);
+  EXPECT_NE(out.find(bad.string() + ":2: server.port: must be a whole number"), std::string::npos) << out;
+  std::ofstream(bad) << "[server]\nport = 0\nlisten = \"x\"\n";
+  out = Relos("serve --config " + bad.string(), &code);
+  EXPECT_NE(out.find(bad.string() + ":3: server.listen: unknown setting"), std::string::npos) << out;
+
+  // The file names the database and an impossible port; the environment
+  // mends the port; the flag picks the log format over the environment's.
+  const fs::path good = dir_ / "relos.toml";
+  std::ofstream(good) << "database = \"" << db_ << "\"\n[server]\nport = 70000\nworkers = 2\n";
+  const int port = StartServer({"serve", "--config", good.string(), "--log-format", "text"},
+                               {{"RELOS_PORT", "0"}, {"RELOS_LOG_FORMAT", "json"}});
+  ASSERT_GT(port, 0);
+  auto [health, status] = BodyAndStatus(
+      Shell("curl -s -w '\\n%{http_code}' http://127.0.0.1:" + std::to_string(port) + "/healthz"));
+  EXPECT_EQ(status, 200) << health;
+  ASSERT_EQ(::kill(pid_, SIGTERM), 0);
+  ASSERT_EQ(::waitpid(pid_, nullptr, 0), pid_);
+  pid_ = -1;
+  std::ifstream log(dir_ / "serve.log");
+  std::stringstream ss;
+  ss << log.rdbuf();
+  EXPECT_NE(ss.str().find("(database " + db_ + ")"), std::string::npos) << ss.str();
+  std::ifstream err(dir_ / "serve.err");
+  std::stringstream es;
+  es << err.rdbuf();
+  EXPECT_NE(es.str().find(" info request method=GET "), std::string::npos) << es.str();
+  EXPECT_NE(es.str().find(" route=/healthz status=200"), std::string::npos) << es.str();
+  EXPECT_NE(es.str().find("workers=2"), std::string::npos) << es.str();
 }
 
 }  // namespace

@@ -69,10 +69,13 @@ struct ServerOptions {
   std::chrono::seconds idle_timeout{30};  // a connection silent this long is closed
   std::chrono::seconds drain_timeout{20};  // Stop() waits at most this long for in-flight requests
   std::string cors_origin;  // empty: no CORS headers at all
+  // PEM files; both set: every connection speaks TLS 1.2 or newer (and
+  // responses carry Strict-Transport-Security).
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 class Metrics;
-class Session;
 
 class HttpServer {
  public:
@@ -98,9 +101,9 @@ class HttpServer {
   // How many requests are being handled or written right now.
   int InFlight() const;
 
+  class Impl;  // defined in http_server.cc
+
  private:
-  class Impl;
-  friend class Session;  // one connection (http_server.cc)
   std::unique_ptr<Impl> impl_;
 };
 
