@@ -182,6 +182,16 @@ bool AuthService::Throttled(const std::string& key, int limit, Timestamp now) {
 
 void AuthService::RecordFailure(const std::string& key, Timestamp now) { failures_[key].push_back(now.unix_seconds()); }
 
+const std::string& AuthService::StandInHash() {
+  std::call_once(stand_in_once_, [this] {
+    unsigned char random[16];
+    randombytes_buf(random, sizeof random);
+    auto h = HashPassword(Hex(random, sizeof random), "password");
+    stand_in_hash_ = h.ok() ? *h : std::string();
+  });
+  return stand_in_hash_;
+}
+
 Result<IssuedToken> AuthService::Login(const std::string& name, const std::string& password,
                                        const std::string& address) {
   const Timestamp now = clock_.Now();
@@ -193,11 +203,28 @@ Result<IssuedToken> AuthService::Login(const std::string& name, const std::strin
       return ResourceExhausted("too many failed logins; try again later", "auth.rate_limited");
     }
   }
+  // The password is checked outside any write transaction (Argon2id takes
+  // tens of milliseconds and writers are serialised), against a stand-in
+  // hash for an unknown user so that the time taken does not tell which
+  // names exist. The write transaction then re-reads the user: a change
+  // made meanwhile (disabled, new password) wins.
+  Result<User> user = NotFound("", "");
+  {
+    ASSIGN_OR_RETURN(auto read, store_.BeginRead());
+    user = read->Auth().GetUser(name);
+    if (!user.ok() && user.status().code() != StatusCode::kNotFound) return user.status();
+  }
+  const std::string& hash = user.ok() && !user->password_hash.empty() ? user->password_hash : StandInHash();
+  const bool verified = password.size() <= 1024 &&
+                        crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
   ASSIGN_OR_RETURN(auto txn, store_.BeginWrite());
-  auto user = txn->Auth().GetUser(name);
-  if (!user.ok() && user.status().code() != StatusCode::kNotFound) return user.status();
-  bool good = user.ok() && !user->disabled && !user->password_hash.empty() && password.size() <= 1024 &&
-              crypto_pwhash_str_verify(user->password_hash.c_str(), password.data(), password.size()) == 0;
+  if (user.ok()) {
+    auto fresh = txn->Auth().GetUser(name);
+    if (!fresh.ok()) return fresh.status();
+    if (fresh->password_hash != user->password_hash) return Unauthenticated(kBadCredentials, "auth.credentials");
+    user = std::move(*fresh);
+  }
+  bool good = user.ok() && !user->disabled && !user->password_hash.empty() && verified;
   if (!good) {
     {
       std::lock_guard<std::mutex> lock(mu_);

@@ -96,12 +96,17 @@ class AuthService {
                           const std::function<Result<int64_t>(storage::Transaction&, User&)>& change,
                           const char* revoked_key);
   Result<std::string> HashPassword(const std::string& password, const std::string& field);
+  // A hash of a random password, made once: what an unknown user's
+  // password is checked against.
+  const std::string& StandInHash();
   Result<IssuedToken> Issue(storage::Transaction& txn, const User& user, TokenKind kind, const std::string& label,
                             int64_t ttl_seconds, Timestamp now);
 
   storage::Store& store_;
   const Clock& clock_;
   AuthOptions options_;
+  std::once_flag stand_in_once_;
+  std::string stand_in_hash_;
   std::mutex mu_;  // guards failures_
   std::map<std::string, std::deque<int64_t>> failures_;
 };
