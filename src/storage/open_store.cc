@@ -3,15 +3,17 @@
 #include <cctype>
 
 #include "relos/storage/memory_store.h"
+#include "relos/storage/postgres_store.h"
 #include "relos/storage/sqlite_store.h"
 
 namespace relos::storage {
 
 Result<std::unique_ptr<Store>> OpenStore(const std::string& url) {
-  if (url.empty()) return InvalidArgument("empty store URL (expected sqlite:PATH, a path or memory:)", "store_url");
+  if (url.empty()) return InvalidArgument("empty store URL (expected sqlite:PATH, a path, postgresql://... or memory:)", "store_url");
   if (url == "memory:") return std::unique_ptr<Store>(std::make_unique<MemoryStore>());
   if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
-    return Unavailable("PostgreSQL backend not built yet", "store_url");
+    ASSIGN_OR_RETURN(auto store, PostgresStore::Open(url));
+    return std::unique_ptr<Store>(std::move(store));
   }
   std::string path = url;
   if (url.rfind("sqlite:", 0) == 0) {

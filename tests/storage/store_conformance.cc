@@ -35,6 +35,7 @@ TempDir::~TempDir() {
 }
 
 void StoreConformanceTest::SetUp() {
+  if (!GetParam().skip.empty()) GTEST_SKIP() << GetParam().skip;
   auto store = GetParam().open(dir_.path());
   ASSERT_TRUE(store.ok()) << store.status();
   store_ = std::move(*store);

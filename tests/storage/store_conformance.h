@@ -24,6 +24,9 @@ struct StoreFactory {
   // A new, empty store. `dir` is an empty directory the test owns (removed
   // after the store is destroyed) for backends that need files.
   std::function<Result<std::unique_ptr<Store>>(const std::string& dir)> open;
+  // When not empty, the backend cannot be tested here (no server to test
+  // against) and every test skips with this message.
+  std::string skip = {};
 };
 
 // So that a failing test names the backend rather than dumping bytes.

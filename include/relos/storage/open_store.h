@@ -14,9 +14,12 @@ namespace relos::storage {
 // Opens the store named by `url`:
 //   "sqlite:PATH" or a plain path   SqliteStore on PATH (created if absent)
 //   "memory:"                       a new, empty MemoryStore
-//   "postgresql://..."              Unavailable: that backend is not built yet
+//   "postgresql://..." or
+//   "postgres://..."                PostgresStore on that database (the URL is
+//                                   handed to libpq as is)
 // Errors: InvalidArgument for an empty URL, "sqlite:" without a path or an
-// unknown scheme ("mysql://..."); otherwise what SqliteStore::Open returns.
+// unknown scheme ("mysql://..."); otherwise what SqliteStore::Open or
+// PostgresStore::Open returns.
 Result<std::unique_ptr<Store>> OpenStore(const std::string& url);
 
 }  // namespace relos::storage

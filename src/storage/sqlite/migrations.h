@@ -5,13 +5,9 @@
 
 #include <vector>
 
-namespace relos::storage::internal {
+#include "storage/migration.h"
 
-struct Migration {
-  int version;       // 1, 2, 3... strictly increasing
-  const char* name;  // recorded in schema_migrations for operators
-  const char* sql;   // one or more statements, run in the migration transaction
-};
+namespace relos::storage::internal {
 
 const std::vector<Migration>& SqliteMigrations();
 

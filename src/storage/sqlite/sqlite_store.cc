@@ -7,6 +7,7 @@
 #include "migrations.h"
 #include "relos/codec/codec.h"
 #include "sqlite_db.h"
+#include "storage/sql_rows.h"
 #include "storage/store_errors.h"
 
 namespace relos::storage {
@@ -69,45 +70,26 @@ using codec::Json;
 using internal::Connection;
 using internal::Query;
 
-std::string Doc(const Json& j) { return codec::Canonical(j); }
+using internal::AccountFromRow;
+using internal::Doc;
+using internal::EventFromRow;
+using internal::FromDoc;
+using internal::kAccountColumns;
+using internal::kEventColumns;
+using internal::kRecordColumns;
+using internal::kTokenColumns;
+using internal::kTransferColumns;
+using internal::kUserColumns;
+using internal::RolesText;
+using internal::TokenFromRow;
+using internal::UserFromRow;
+using internal::RecordFromRow;
+using internal::RegistryTable;
+using internal::TransferFromRow;
 
-// A stored document that no longer decodes was changed behind our back or
-// written by a buggy build: DataLoss, naming the row.
-template <typename T>
-Result<T> FromDoc(const std::string& doc, Result<T> (*decode)(const Json&, const std::string&),
-                  const std::string& where) {
-  Json j = Json::parse(doc, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return DataLoss(where + ": stored document is not JSON", "storage.corrupt");
-  auto v = decode(j, "$");
-  if (!v.ok()) return DataLoss(where + ": stored document does not decode: " + v.status().message(), "storage.corrupt");
-  return v;
-}
-
-// The registry tables share one shape: code, some key columns, doc.
-struct RegistryTable {
-  const char* table;
-  const char* what;  // for NotFound messages
-};
-constexpr RegistryTable kParties{"parties", "party"};
-constexpr RegistryTable kAgreements{"agreements", "agreement"};
-constexpr RegistryTable kCatalog{"catalog_items", "catalogue item"};
-constexpr RegistryTable kFacilities{"facilities", "facility"};
-constexpr RegistryTable kUnits{"units", "unit"};
-
-constexpr char kEventColumns[] =
-    "seq, at, actor_party, actor_role, actor_name, kind, subject, payload, prev_hash, hash";
-
-constexpr char kAccountColumns[] =
-    "code, agreement, party, purpose, counterparty, unit, flags, debits_pending, debits_posted, credits_pending, "
-    "credits_posted, created_at";
-constexpr char kTransferColumns[] =
-    "seq, id, debit_account, credit_account, amount, unit, kind, pending_id, code, agreement, order_number, line_no, "
-    "reference, corrects, at";
-constexpr char kRecordColumns[] = "kind, key, agreement, ref, status, at, body";
-constexpr char kUserColumns[] = "name, party, roles, password_hash, disabled, created_at, updated_at";
-constexpr char kTokenColumns[] = "token_hash, user, kind, label, created_at, expires_at, revoked";
-
-class SqliteTransaction final : public Transaction, public ledger::LedgerTables, public auth::AuthTables {
+class SqliteTransaction final : public internal::SqlRegistryTransaction<SqliteTransaction>,
+                                public ledger::LedgerTables,
+                                public auth::AuthTables {
  public:
   SqliteTransaction(internal::SqlitePool* pool, std::unique_ptr<Connection> conn, bool writable)
       : pool_(pool), conn_(std::move(conn)), writable_(writable) {}
@@ -120,51 +102,6 @@ class SqliteTransaction final : public Transaction, public ledger::LedgerTables,
       End();
     }
   }
-
-  Status PutParty(const registry::Party& p) override {
-    return Put(kParties, p.code, {}, codec::ToJson(p));
-  }
-  Result<registry::Party> GetParty(const std::string& code) override {
-    return Get(kParties, code, codec::PartyFromJson);
-  }
-  Result<std::vector<registry::Party>> ListParties() override { return List(kParties, codec::PartyFromJson); }
-
-  Status PutAgreement(const registry::Agreement& a) override {
-    return Put(kAgreements, a.code, {{"party_a", a.party_a}, {"party_b", a.party_b}}, codec::ToJson(a));
-  }
-  Result<registry::Agreement> GetAgreement(const std::string& code) override {
-    return Get(kAgreements, code, codec::AgreementFromJson);
-  }
-  Result<std::vector<registry::Agreement>> ListAgreements() override {
-    return List(kAgreements, codec::AgreementFromJson);
-  }
-
-  Status PutCatalogItem(const registry::CatalogItem& i) override {
-    return Put(kCatalog, i.code, {{"category", std::string(registry::Name(i.category))}}, codec::ToJson(i));
-  }
-  Result<registry::CatalogItem> GetCatalogItem(const std::string& code) override {
-    return Get(kCatalog, code, codec::CatalogItemFromJson);
-  }
-  Result<std::vector<registry::CatalogItem>> ListCatalogItems() override {
-    return List(kCatalog, codec::CatalogItemFromJson);
-  }
-
-  Status PutFacility(const registry::Facility& f) override {
-    return Put(kFacilities, f.code, {{"owner", f.owner}, {"kind", std::string(registry::Name(f.kind))}},
-               codec::ToJson(f));
-  }
-  Result<registry::Facility> GetFacility(const std::string& code) override {
-    return Get(kFacilities, code, codec::FacilityFromJson);
-  }
-  Result<std::vector<registry::Facility>> ListFacilities() override {
-    return List(kFacilities, codec::FacilityFromJson);
-  }
-
-  Status PutUnit(const registry::Unit& u) override {
-    return Put(kUnits, u.code, {{"owner", u.owner}, {"kind", std::string(registry::Name(u.kind))}}, codec::ToJson(u));
-  }
-  Result<registry::Unit> GetUnit(const std::string& code) override { return Get(kUnits, code, codec::UnitFromJson); }
-  Result<std::vector<registry::Unit>> ListUnits() override { return List(kUnits, codec::UnitFromJson); }
 
   Status ReplaceFuelCompatibility(const std::vector<registry::FuelCompatibility>& table) override {
     RETURN_IF_ERROR(CheckWritable());
@@ -327,11 +264,9 @@ class SqliteTransaction final : public Transaction, public ledger::LedgerTables,
 
   Status PutUser(const auth::User& u) override {
     RETURN_IF_ERROR(CheckWritable());
-    std::string roles;
-    for (orders::Role r : u.roles) roles += (roles.empty() ? "" : ",") + std::string(orders::Name(r));
     ASSIGN_OR_RETURN(auto q, conn_->Prepare(std::string("INSERT OR REPLACE INTO auth_users (") + kUserColumns +
                                             ") VALUES (?, ?, ?, ?, ?, ?, ?)"));
-    q->Bind(1, u.name).Bind(2, u.party).Bind(3, roles).Bind(4, u.password_hash).Bind(5, int64_t{u.disabled});
+    q->Bind(1, u.name).Bind(2, u.party).Bind(3, RolesText(u.roles)).Bind(4, u.password_hash).Bind(5, int64_t{u.disabled});
     q->Bind(6, u.created_at.unix_seconds()).Bind(7, u.updated_at.unix_seconds());
     return q->Run();
   }
@@ -550,7 +485,9 @@ class SqliteTransaction final : public Transaction, public ledger::LedgerTables,
     if (writable_) pool_->LeaveWriter();
   }
 
-  Status Put(const RegistryTable& t, const std::string& code,
+  friend class internal::SqlRegistryTransaction<SqliteTransaction>;
+
+  Status PutDoc(const RegistryTable& t, const std::string& code,
              const std::vector<std::pair<const char*, std::string>>& keys, const Json& doc) {
     RETURN_IF_ERROR(CheckWritable());
     std::string columns = "code";
@@ -569,7 +506,7 @@ class SqliteTransaction final : public Transaction, public ledger::LedgerTables,
   }
 
   template <typename T>
-  Result<T> Get(const RegistryTable& t, const std::string& code, Result<T> (*decode)(const Json&, const std::string&)) {
+  Result<T> GetDoc(const RegistryTable& t, const std::string& code, Result<T> (*decode)(const Json&, const std::string&)) {
     ASSIGN_OR_RETURN(auto found, Docs(std::string("SELECT doc FROM ") + t.table + " WHERE code = ?",
                                       [&](Query& q) { q.Bind(1, code); }, decode, std::string(t.table) + " " + code));
     if (found.empty()) return internal::NotFoundError(t.what, code);
@@ -577,7 +514,7 @@ class SqliteTransaction final : public Transaction, public ledger::LedgerTables,
   }
 
   template <typename T>
-  Result<std::vector<T>> List(const RegistryTable& t, Result<T> (*decode)(const Json&, const std::string&)) {
+  Result<std::vector<T>> ListDocs(const RegistryTable& t, Result<T> (*decode)(const Json&, const std::string&)) {
     // ORDER BY code compares bytes, as std::map<std::string> does in memory.
     return Docs(std::string("SELECT doc FROM ") + t.table + " ORDER BY code", {}, decode, t.table);
   }
@@ -608,32 +545,7 @@ class SqliteTransaction final : public Transaction, public ledger::LedgerTables,
 
   template <typename BindFn>
   Result<std::vector<audit::Event>> Events(const std::string& sql, BindFn bind) {
-    RETURN_IF_ERROR(CheckOpen());
-    ASSIGN_OR_RETURN(auto q, conn_->Prepare(sql));
-    bind(*q);
-    std::vector<audit::Event> out;
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, q->Step());
-      if (!row) break;
-      audit::Event e;
-      e.seq = q->Int(0);
-      auto at = Timestamp::Parse(q->Text(1));
-      if (!at.ok()) {
-        return DataLoss("events " + std::to_string(e.seq) + ": stored time does not parse: " + at.status().message(),
-                        "storage.corrupt");
-      }
-      e.at = *at;
-      e.actor_party = q->Text(2);
-      e.actor_role = q->Text(3);
-      e.actor_name = q->Text(4);
-      e.kind = q->Text(5);
-      e.subject = q->Text(6);
-      e.payload = q->Text(7);
-      e.prev_hash = q->Text(8);
-      e.hash = q->Text(9);
-      out.push_back(std::move(e));
-    }
-    return out;
+    return Rows<audit::Event>(sql, bind, EventFromRow<Query>);
   }
 
   // Runs `sql` and maps each row with `row` (columns in the table's order).
@@ -654,94 +566,27 @@ class SqliteTransaction final : public Transaction, public ledger::LedgerTables,
 
   template <typename BindFn>
   Result<std::vector<ledger::Account>> Accounts(const std::string& sql, BindFn bind) {
-    return Rows<ledger::Account>(sql, bind, [](Query& q) -> Result<ledger::Account> {
-      ledger::Account a;
-      a.code = q.Text(0);
-      a.agreement = q.Text(1);
-      a.party = q.Text(2);
-      a.purpose = q.Text(3);
-      a.counterparty = q.Text(4);
-      a.unit = q.Text(5);
-      a.flags = q.Int(6);
-      a.debits_pending = q.Int(7);
-      a.debits_posted = q.Int(8);
-      a.credits_pending = q.Int(9);
-      a.credits_posted = q.Int(10);
-      a.created_at = Timestamp(q.Int(11));
-      return a;
-    });
+    return Rows<ledger::Account>(sql, bind, AccountFromRow<Query>);
   }
 
   template <typename BindFn>
   Result<std::vector<ledger::Transfer>> Transfers(const std::string& sql, BindFn bind) {
-    return Rows<ledger::Transfer>(sql, bind, [](Query& q) -> Result<ledger::Transfer> {
-      ledger::Transfer t;
-      t.seq = q.Int(0);
-      t.id = q.Text(1);
-      t.debit_account = q.Text(2);
-      t.credit_account = q.Text(3);
-      t.amount = q.Int(4);
-      t.unit = q.Text(5);
-      auto kind = ledger::ParseTransferKind(q.Text(6));
-      if (!kind.ok()) return DataLoss("ledger_transfers " + t.id + ": " + kind.status().message(), "storage.corrupt");
-      t.kind = *kind;
-      t.pending_id = q.Text(7);
-      t.code = q.Text(8);
-      t.agreement = q.Text(9);
-      t.order = q.Text(10);
-      t.line_no = q.Int(11);
-      t.reference = q.Text(12);
-      t.corrects = q.Text(13);
-      t.at = Timestamp(q.Int(14));
-      return t;
-    });
+    return Rows<ledger::Transfer>(sql, bind, TransferFromRow<Query>);
   }
 
   template <typename BindFn>
   Result<std::vector<ledger::Record>> Records(const std::string& sql, BindFn bind) {
-    return Rows<ledger::Record>(sql, bind, [](Query& q) -> Result<ledger::Record> {
-      return ledger::Record{q.Text(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4), Timestamp(q.Int(5)), q.Text(6)};
-    });
+    return Rows<ledger::Record>(sql, bind, RecordFromRow<Query>);
   }
 
   template <typename BindFn>
   Result<std::vector<auth::User>> Users(const std::string& sql, BindFn bind) {
-    return Rows<auth::User>(sql, bind, [](Query& q) -> Result<auth::User> {
-      auth::User u;
-      u.name = q.Text(0);
-      u.party = q.Text(1);
-      std::string roles = q.Text(2);
-      for (size_t start = 0; start < roles.size();) {
-        size_t comma = roles.find(',', start);
-        if (comma == std::string::npos) comma = roles.size();
-        auto role = orders::ParseRole(roles.substr(start, comma - start));
-        if (!role.ok()) return DataLoss("auth_users " + u.name + ": " + role.status().message(), "storage.corrupt");
-        u.roles.insert(*role);
-        start = comma + 1;
-      }
-      u.password_hash = q.Text(3);
-      u.disabled = q.Int(4) != 0;
-      u.created_at = Timestamp(q.Int(5));
-      u.updated_at = Timestamp(q.Int(6));
-      return u;
-    });
+    return Rows<auth::User>(sql, bind, UserFromRow<Query>);
   }
 
   template <typename BindFn>
   Result<std::vector<auth::Token>> Tokens(const std::string& sql, BindFn bind) {
-    return Rows<auth::Token>(sql, bind, [](Query& q) -> Result<auth::Token> {
-      auth::Token t;
-      t.token_hash = q.Text(0);
-      t.user = q.Text(1);
-      auto kind = auth::ParseTokenKind(q.Text(2));
-      if (!kind.ok()) return DataLoss("auth_tokens: " + kind.status().message(), "storage.corrupt");
-      t.kind = *kind;
-      t.label = q.Text(3);
-      t.created_at = Timestamp(q.Int(4));
-      t.expires_at = Timestamp(q.Int(5));
-      t.revoked = q.Int(6) != 0;
-      return t;
-    });
+    return Rows<auth::Token>(sql, bind, TokenFromRow<Query>);
   }
 
   // AlreadyExists if another order (not `self`) has o's number or, for a

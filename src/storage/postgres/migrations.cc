@@ -1,0 +1,170 @@
+#include "migrations.h"
+
+namespace relos::storage::internal {
+
+const std::vector<Migration>& PostgresMigrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, "registry, orders and audit events", R"sql(
+-- Registry objects: the key columns that queries need, and the whole object
+-- as its canonical codec JSON document (text, byte for byte what the codec
+-- wrote; not jsonb, which would reorder keys and lose the canonical form).
+CREATE TABLE parties (
+  code TEXT COLLATE "C" PRIMARY KEY,
+  doc  TEXT NOT NULL
+);
+CREATE TABLE agreements (
+  code    TEXT COLLATE "C" PRIMARY KEY,
+  party_a TEXT NOT NULL,
+  party_b TEXT NOT NULL,
+  doc     TEXT NOT NULL
+);
+CREATE TABLE catalog_items (
+  code     TEXT COLLATE "C" PRIMARY KEY,
+  category TEXT NOT NULL,
+  doc      TEXT NOT NULL
+);
+CREATE TABLE facilities (
+  code  TEXT COLLATE "C" PRIMARY KEY,
+  owner TEXT NOT NULL,
+  kind  TEXT NOT NULL,
+  doc   TEXT NOT NULL
+);
+CREATE TABLE units (
+  code  TEXT COLLATE "C" PRIMARY KEY,
+  owner TEXT NOT NULL,
+  kind  TEXT NOT NULL,
+  doc   TEXT NOT NULL
+);
+-- Replaced as a whole; position keeps the table's order.
+CREATE TABLE fuel_compatibility (
+  position       BIGINT PRIMARY KEY,
+  unit_grade     TEXT NOT NULL,
+  supplied_grade TEXT NOT NULL,
+  doc            TEXT NOT NULL
+);
+
+-- Ids are assigned by the store as MAX(id) + 1 under the writer lock, as in
+-- SQLite, so they follow commit order without gaps.
+CREATE TABLE orders (
+  id              BIGINT PRIMARY KEY,
+  number          TEXT NOT NULL UNIQUE,
+  agreement       TEXT NOT NULL,
+  requester       TEXT NOT NULL,
+  supplier        TEXT NOT NULL,
+  facility        TEXT NOT NULL,
+  unit            TEXT NOT NULL,
+  state           TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL,
+  version         BIGINT NOT NULL,
+  created_year    BIGINT NOT NULL,
+  doc             TEXT NOT NULL
+);
+-- An idempotency key is scoped to the requesting party; orders created
+-- without one do not collide.
+CREATE UNIQUE INDEX orders_requester_idempotency_key
+  ON orders (requester, idempotency_key) WHERE idempotency_key <> '';
+CREATE INDEX orders_agreement_year ON orders (agreement, created_year);
+CREATE INDEX orders_requester ON orders (requester, id);
+CREATE INDEX orders_supplier ON orders (supplier, id);
+CREATE INDEX orders_facility ON orders (facility, id);
+
+-- The audit chain, one column per field so it can be checked by hand.
+CREATE TABLE events (
+  seq         BIGINT PRIMARY KEY,
+  at          TEXT NOT NULL,
+  actor_party TEXT NOT NULL,
+  actor_role  TEXT NOT NULL,
+  actor_name  TEXT NOT NULL,
+  kind        TEXT NOT NULL,
+  subject     TEXT NOT NULL,
+  payload     TEXT NOT NULL,
+  prev_hash   TEXT NOT NULL,
+  hash        TEXT NOT NULL
+);
+)sql"},
+      {2, "ledger", R"sql(
+-- Ledger accounts with their running balances (updated in the transaction
+-- of every transfer, so a balance is one row).
+CREATE TABLE ledger_accounts (
+  code            TEXT COLLATE "C" PRIMARY KEY,
+  agreement       TEXT NOT NULL,
+  party           TEXT NOT NULL,
+  purpose         TEXT NOT NULL,
+  counterparty    TEXT NOT NULL,
+  unit            TEXT NOT NULL,
+  flags           BIGINT NOT NULL,
+  debits_pending  BIGINT NOT NULL,
+  debits_posted   BIGINT NOT NULL,
+  credits_pending BIGINT NOT NULL,
+  credits_posted  BIGINT NOT NULL,
+  created_at      BIGINT NOT NULL
+);
+CREATE INDEX ledger_accounts_agreement ON ledger_accounts (agreement, code);
+-- Immutable transfers; at is Unix seconds so that periods are range scans.
+-- seq is MAX(seq) + 1 under the writer lock: 1, 2, 3... in commit order.
+CREATE TABLE ledger_transfers (
+  seq            BIGINT PRIMARY KEY,
+  id             TEXT NOT NULL UNIQUE,
+  debit_account  TEXT NOT NULL,
+  credit_account TEXT NOT NULL,
+  amount         BIGINT NOT NULL CHECK (amount >= 0),
+  unit           TEXT NOT NULL,
+  kind           TEXT NOT NULL,
+  pending_id     TEXT NOT NULL,
+  code           TEXT NOT NULL,
+  agreement      TEXT NOT NULL,
+  order_number   TEXT NOT NULL,
+  line_no        BIGINT NOT NULL,
+  reference      TEXT NOT NULL,
+  corrects       TEXT NOT NULL,
+  at             BIGINT NOT NULL
+);
+CREATE INDEX ledger_transfers_debit ON ledger_transfers (debit_account, at);
+CREATE INDEX ledger_transfers_credit ON ledger_transfers (credit_account, at);
+CREATE INDEX ledger_transfers_order ON ledger_transfers (order_number) WHERE order_number <> '';
+CREATE INDEX ledger_transfers_pending ON ledger_transfers (pending_id) WHERE pending_id <> '';
+CREATE INDEX ledger_transfers_reference ON ledger_transfers (reference) WHERE reference <> '';
+-- Bills, replacement-in-kind obligations, offset proposals, rates.
+CREATE TABLE ledger_records (
+  kind      TEXT NOT NULL,
+  key       TEXT COLLATE "C" NOT NULL,
+  agreement TEXT NOT NULL,
+  ref       TEXT NOT NULL,
+  status    TEXT NOT NULL,
+  at        BIGINT NOT NULL,
+  body      TEXT NOT NULL,
+  PRIMARY KEY (kind, key)
+);
+CREATE INDEX ledger_records_ref ON ledger_records (kind, ref);
+)sql"},
+      {4, "users and their session and API tokens", R"sql(
+-- Roles are their names joined by ','; the password is a libsodium Argon2id
+-- string, never the password itself.
+CREATE TABLE auth_users (
+  name          TEXT COLLATE "C" PRIMARY KEY,
+  party         TEXT NOT NULL,
+  roles         TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  disabled      BIGINT NOT NULL,
+  created_at    BIGINT NOT NULL,
+  updated_at    BIGINT NOT NULL
+);
+-- Only the SHA-256 of a token is stored; seq keeps the order of issue.
+-- "user" is a reserved word in PostgreSQL, hence quoted.
+CREATE TABLE auth_tokens (
+  seq        BIGINT PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  "user"     TEXT NOT NULL REFERENCES auth_users (name),
+  kind       TEXT NOT NULL,
+  label      TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  revoked    BIGINT NOT NULL
+);
+CREATE INDEX auth_tokens_user ON auth_tokens ("user", seq);
+)sql"},
+  };
+  return kMigrations;
+}
+
+}  // namespace relos::storage::internal
