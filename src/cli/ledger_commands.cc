@@ -159,7 +159,34 @@ void RegisterLedgerCommands(CLI::App& app, CliContext& ctx) {
     return Emit(ctx, opt, rows);
   };
   agreement_opt(Add(*ledger, ctx, o, "accounts", "every account with its balances", accounts));
-  agreement_opt(Add(*ledger, ctx, o, "balance", "balances and net position per agreement", accounts));
+  agreement_opt(Add(*ledger, ctx, o, "balance", "net position of each party per unit and in the settlement currency",
+                    [&ctx](Ledger& l, LedgerOptions& opt) -> Status {
+                      ASSIGN_OR_RETURN(auto net, l.service->NetPosition(l.actor, opt.agreement));
+                      std::vector<std::vector<std::string>> rows = {
+                          {"agreement", "party", "counterparty", "unit", "owed_to", "owes", "pending", "net", "row"}};
+                      for (const auto& r : net) {
+                        rows.push_back({opt.agreement, r.party, r.counterparty, r.unit, Amount(r.owed_to, r.unit),
+                                        Amount(r.owes, r.unit), Amount(r.pending_owes, r.unit), Amount(r.net, r.unit),
+                                        r.total ? "net-position" : "unit"});
+                      }
+                      return Emit(ctx, opt, rows);
+                    }));
+  agreement_opt(Add(*ledger, ctx, o, "orders", "every order with its balance and reconciliation state",
+                    [&ctx](Ledger& l, LedgerOptions& opt) -> Status {
+                      ASSIGN_OR_RETURN(auto positions, l.service->OrderPositions(l.actor, opt.agreement));
+                      std::vector<std::vector<std::string>> rows = {
+                          {"order", "state", "reconciliation", "outstanding", "pending"}};
+                      auto sums = [](const std::map<std::string, int64_t>& m) {
+                        std::string s;
+                        for (const auto& [unit, v] : m) s += (s.empty() ? "" : "; ") + Amount(v, unit) + " " + unit;
+                        return s;
+                      };
+                      for (const auto& p : positions) {
+                        rows.push_back({p.order, p.state, p.reconciliation, sums(p.balance.outstanding),
+                                        sums(p.balance.pending)});
+                      }
+                      return Emit(ctx, opt, rows);
+                    }));
   agreement_opt(Add(*ledger, ctx, o, "trial-balance", "debits and credits per unit; they must be equal",
                     [&ctx](Ledger& l, LedgerOptions& opt) -> Status {
                       ASSIGN_OR_RETURN(auto tb, l.service->TrialBalanceOf(l.actor, opt.agreement));

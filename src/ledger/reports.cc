@@ -111,31 +111,48 @@ Result<std::vector<StatementLine>> SettlementService::Statement(const Actor& act
   ASSIGN_OR_RETURN(auto txn, ReadFor(store_, actor, agreement, &ag));
   if (!ag.Binds(party)) return InvalidArgument("party: " + party + " is not bound by " + agreement, "party");
   ASSIGN_OR_RETURN(auto accounts, txn->Ledger().ListAccounts(agreement));
-  std::map<int64_t, StatementLine> lines;  // by seq
+  // Each account's lines come in posting order (seq); they are merged, not
+  // sorted, since a line is a large object to move. Accounts are few.
+  std::vector<std::vector<StatementLine>> by_account;
+  size_t total = 0;
   for (const auto& a : accounts) {
     if (a.party != party) continue;
+    // One query per account, not pages: each page would scan the account's
+    // index range for the period again.
     TransferFilter f;
     f.account = a.code;
     f.from = from;
     f.to = to;
-    f.limit = 10000;
-    for (;;) {
-      ASSIGN_OR_RETURN(auto batch, txn->Ledger().ListTransfers(f));
-      for (auto& t : batch) {
-        if (t.kind == TransferKind::kPending || t.kind == TransferKind::kVoidPending) continue;
-        StatementLine l;
-        l.account = a.code;
-        (t.debit_account == a.code ? l.debit : l.credit) = t.amount;
-        l.transfer = std::move(t);
-        lines.emplace(l.transfer.seq, std::move(l));
-      }
-      if (static_cast<int64_t>(batch.size()) < f.limit) break;
-      f.after_seq = batch.back().seq;
+    f.limit = INT64_MAX;
+    ASSIGN_OR_RETURN(auto transfers, txn->Ledger().ListTransfers(f));
+    std::vector<StatementLine>& lines = by_account.emplace_back();
+    lines.reserve(transfers.size());
+    for (auto& t : transfers) {
+      if (t.kind == TransferKind::kPending || t.kind == TransferKind::kVoidPending) continue;
+      StatementLine l;
+      l.account = a.code;
+      (t.debit_account == a.code ? l.debit : l.credit) = t.amount;
+      l.transfer = std::move(t);
+      lines.push_back(std::move(l));
     }
+    total += lines.size();
   }
+  // A transfer between two of the party's own accounts (a ceiling grant)
+  // has a line for each, in account-code order (the accounts' order).
   std::vector<StatementLine> out;
-  out.reserve(lines.size());
-  for (auto& [seq, l] : lines) out.push_back(std::move(l));
+  out.reserve(total);
+  std::vector<size_t> next(by_account.size(), 0);
+  while (out.size() < total) {
+    size_t best = by_account.size();
+    for (size_t i = 0; i < by_account.size(); ++i) {
+      if (next[i] == by_account[i].size()) continue;
+      if (best == by_account.size() ||
+          by_account[i][next[i]].transfer.seq < by_account[best][next[best]].transfer.seq) {
+        best = i;
+      }
+    }
+    out.push_back(std::move(by_account[best][next[best]++]));
+  }
   return out;
 }
 

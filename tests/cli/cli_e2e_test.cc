@@ -123,11 +123,30 @@ TEST_F(CliTest, AnOrderGoesThroughEveryStateAsEachPartyAndRole) {
   EXPECT_EQ(bill["debtor"], "IN");
   EXPECT_EQ(bill["currency"], "INR");
   const std::string total = bill["total"].get<std::string>() + " INR";
+  // Billed, not paid: RU's net position is the bill, IN's its negative, in
+  // the settlement currency; the order shows as billed.
+  Json net = Json::parse(Ok({"ledger", "balance", "--as", "IN:finance:Cdr Iyer", "--json"}).out);
+  int net_rows = 0;
+  for (const auto& row : net) {
+    if (row["row"] != "net-position") continue;
+    ++net_rows;
+    EXPECT_EQ(row["unit"], "INR") << row.dump();
+    EXPECT_EQ(row["net"], row["party"] == "RU" ? bill["total"].get<std::string>() : "-" + bill["total"].get<std::string>())
+        << row.dump();
+  }
+  EXPECT_EQ(net_rows, 2);
+  const std::string csv = Ok({"ledger", "balance", "--as", "IN:finance:Cdr Iyer", "--csv"}).out;
+  EXPECT_EQ(csv.rfind("agreement,party,counterparty,unit,owed_to,owes,pending,net,row\nRELOS-IN-RU,", 0), 0u) << csv;
+  Json positions = Json::parse(Ok({"ledger", "orders", "--as", "IN:finance:Cdr Iyer", "--json"}).out);
+  ASSERT_EQ(positions.size(), 1u);
+  EXPECT_EQ(positions[0]["reconciliation"], "billed");
   Json paid = Json::parse(Ok({"pay", bill["number"], "--as", "IN:finance:Cdr Iyer", "--amount", total,
                               "--payment-id", "pay-1", "--json"}).out)[0];
   EXPECT_EQ(paid["status"], "paid");
   Json tb = Json::parse(Ok({"ledger", "trial-balance", "--as", "RU:auditor:Col Orlov", "--json"}).out);
   for (const auto& row : tb) EXPECT_EQ(row["balanced"], "yes") << row.dump();
+  EXPECT_EQ(Json::parse(Ok({"ledger", "orders", "--as", "RU:auditor:Col Orlov", "--json"}).out)[0]["reconciliation"],
+            "settled");
   Ok({"order", "close", n, "--as", "IN:finance:Cdr Iyer"});
 
   Json o = Json::parse(Ok({"order", "show", n, "--as", "RU:auditor:Col Orlov", "--json"}).out);

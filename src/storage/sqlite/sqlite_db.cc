@@ -90,7 +90,11 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path) {
   std::unique_ptr<Connection> conn(new Connection(db));
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, kBusyTimeoutMs);
-  Status s = conn->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+  // Reads through a memory map (up to 1 GiB of the file) rather than a read()
+  // per page: a report over hundreds of thousands of postings spent most of
+  // its time in page reads. Writes still go through the WAL as before.
+  Status s = conn->Exec(
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA mmap_size=1073741824;");
   if (!s.ok()) return s.WithContext("configuring SQLite database " + path);
   return conn;
 }
