@@ -41,6 +41,18 @@ inline Status DuplicateTransfer(const std::string& id) {
 // Never echoes the hash: it is derived from a secret.
 inline Status DuplicateToken() { return AlreadyExists("that token is already stored", "storage.duplicate_token"); }
 inline Status UnknownToken() { return NotFound("no such token", "storage.not_found"); }
+inline Status DuplicateReservation(const std::string& order, int64_t line_no, const std::string& resource) {
+  return AlreadyExists("order " + order + " line " + std::to_string(line_no) + " already holds " + resource,
+                       "storage.duplicate_reservation");
+}
+
+inline Status DuplicateReplenishment(const std::string& id) {
+  return AlreadyExists("fuel replenishment '" + id + "' already exists", "storage.duplicate_replenishment");
+}
+
+inline std::string ReservationKey(const std::string& order, int64_t line_no, const std::string& resource) {
+  return order + " line " + std::to_string(line_no) + " " + resource;
+}
 
 inline Status ReadOnlyTransaction() {
   return FailedPrecondition("this is a read transaction; writes need BeginWrite()", "storage.read_only");

@@ -655,5 +655,117 @@ TEST_P(StoreConformanceTest, AnUncommittedAuthWriteLeavesNothing) {
   EXPECT_EQ(r->Auth().GetToken("aa11").status().code(), StatusCode::kNotFound);
 }
 
+capacity::Reservation SampleReservation(const std::string& order, int64_t line_no, const std::string& resource,
+                                        const std::string& start, const std::string& end, int64_t amount = 1) {
+  return capacity::Reservation{order, line_no, "RU-VLD", resource, "IN-TABAR", amount, T(start.c_str()), T(end.c_str())};
+}
+
+TEST_P(StoreConformanceTest, CapacityReservationsInsertListDelete) {
+  auto w = Write(store());
+  ASSERT_OK(w->Capacity().InsertReservation(SampleReservation("O-2", 1, "berth:B1", "2026-03-10", "2026-03-12")));
+  ASSERT_OK(w->Capacity().InsertReservation(SampleReservation("O-1", 1, "berth:B1", "2026-03-01", "2026-03-05")));
+  ASSERT_OK(w->Capacity().InsertReservation(SampleReservation("O-1", 2, "beds", "2026-03-01", "2026-03-05", 40)));
+  ASSERT_OK(w->Capacity().InsertReservation(SampleReservation("O-1", 3, "fuel:F-76", "2026-03-02", "2026-03-02", 350000)));
+  auto dup = w->Capacity().InsertReservation(SampleReservation("O-1", 1, "berth:B1", "2026-04-01", "2026-04-02"));
+  EXPECT_EQ(dup.code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(dup.reason(), "storage.duplicate_reservation");
+  ASSERT_OK(w->Commit());
+
+  auto r = Read(store());
+  auto all = r->Capacity().ListReservations({});
+  ASSERT_OK(all.status());
+  ASSERT_EQ(all->size(), 4u);
+  // Ordered by (facility, resource, start, order, line).
+  EXPECT_EQ((*all)[0].resource, "beds");
+  EXPECT_EQ((*all)[1].order, "O-1");
+  EXPECT_EQ((*all)[1].resource, "berth:B1");
+  EXPECT_EQ((*all)[2].order, "O-2");
+  EXPECT_EQ((*all)[3], SampleReservation("O-1", 3, "fuel:F-76", "2026-03-02", "2026-03-02", 350000));
+
+  capacity::ReservationFilter berth;
+  berth.resource = "berth:B1";
+  berth.from = T("2026-03-04");
+  berth.to = T("2026-03-10");  // O-2 starts at `to`: excluded
+  auto overlapping = r->Capacity().ListReservations(berth);
+  ASSERT_EQ(overlapping->size(), 1u);
+  EXPECT_EQ((*overlapping)[0].order, "O-1");
+  berth.from = T("2026-03-05");  // O-1 ends at `from`: touching, included
+  EXPECT_EQ(r->Capacity().ListReservations(berth)->size(), 1u);
+  berth.from = T("2026-03-06");
+  EXPECT_TRUE(r->Capacity().ListReservations(berth)->empty());
+
+  capacity::ReservationFilter fuel;
+  fuel.resource = "fuel:F-76";
+  fuel.from = T("2026-03-02");
+  fuel.to = T("2026-03-03");
+  EXPECT_EQ(r->Capacity().ListReservations(fuel)->size(), 1u);
+  capacity::ReservationFilter by_order;
+  by_order.order = "O-1";
+  EXPECT_EQ(r->Capacity().ListReservations(by_order)->size(), 3u);
+  EXPECT_EQ(r->Capacity().InsertReservation(SampleReservation("O-3", 1, "beds", "2026-01-01", "2026-01-02")).code(),
+            StatusCode::kFailedPrecondition);
+  r.reset();
+
+  auto w2 = Write(store());
+  ASSERT_OK(w2->Capacity().DeleteReservation("O-1", 2, "beds"));
+  auto gone = w2->Capacity().DeleteReservation("O-1", 2, "beds");
+  EXPECT_EQ(gone.code(), StatusCode::kNotFound);
+  ASSERT_OK(w2->Commit());
+  EXPECT_EQ(Read(store())->Capacity().ListReservations({})->size(), 3u);
+}
+
+TEST_P(StoreConformanceTest, FuelReplenishmentsInsertList) {
+  auto w = Write(store());
+  ASSERT_OK(w->Capacity().InsertReplenishment({"R-2", "RU-VLD", "F-76", 500000, T("2026-03-05"), "tanker"}));
+  ASSERT_OK(w->Capacity().InsertReplenishment({"R-1", "RU-VLD", "F-76", 200000, T("2026-03-01"), ""}));
+  ASSERT_OK(w->Capacity().InsertReplenishment({"R-3", "RU-VLD", "DL", 100000, T("2026-03-02"), ""}));
+  ASSERT_OK(w->Capacity().InsertReplenishment({"R-4", "IN-MUM", "F-76", 100000, T("2026-03-02"), ""}));
+  auto dup = w->Capacity().InsertReplenishment({"R-1", "IN-MUM", "F-76", 1, T("2026-03-02"), ""});
+  EXPECT_EQ(dup.code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(dup.reason(), "storage.duplicate_replenishment");
+  ASSERT_OK(w->Commit());
+  auto r = Read(store());
+  auto f76 = r->Capacity().ListReplenishments("RU-VLD", "F-76");
+  ASSERT_OK(f76.status());
+  ASSERT_EQ(f76->size(), 2u);
+  EXPECT_EQ((*f76)[0].id, "R-1");
+  EXPECT_EQ((*f76)[1], (capacity::FuelReplenishment{"R-2", "RU-VLD", "F-76", 500000, T("2026-03-05"), "tanker"}));
+  EXPECT_EQ(r->Capacity().ListReplenishments("RU-VLD", "")->size(), 3u);
+  EXPECT_TRUE(r->Capacity().ListReplenishments("RU-XXX", "")->empty());
+}
+
+TEST_P(StoreConformanceTest, ExercisesPutFindListReplace) {
+  auto w = Write(store());
+  capacity::ExerciseRow b{"EX-B", "planned", T("2026-05-01"), T("2026-05-10"), 1, "{\"b\":1}"};
+  capacity::ExerciseRow a{"EX-A", "planned", T("2026-04-01"), T("2026-04-10"), 1, "{\"a\":1}"};
+  ASSERT_OK(w->Exercises().PutExercise(b));
+  ASSERT_OK(w->Exercises().PutExercise(a));
+  a.status = "active";
+  a.version = 2;
+  ASSERT_OK(w->Exercises().PutExercise(a));
+  ASSERT_OK(w->Commit());
+  auto r = Read(store());
+  auto found = r->Exercises().FindExercise("EX-A");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ(**found, a);
+  EXPECT_FALSE(r->Exercises().FindExercise("EX-C")->has_value());
+  auto all = r->Exercises().ListExercises();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].code, "EX-A");
+  EXPECT_EQ((*all)[1], b);
+  EXPECT_EQ(r->Exercises().PutExercise(b).code(), StatusCode::kFailedPrecondition);
+}
+
+TEST_P(StoreConformanceTest, AnUncommittedCapacityWriteLeavesNothing) {
+  {
+    auto w = Write(store());
+    ASSERT_OK(w->Capacity().InsertReservation(SampleReservation("O-1", 1, "beds", "2026-03-01", "2026-03-05")));
+    ASSERT_OK(w->Exercises().PutExercise({"EX-A", "planned", T("2026-04-01"), T("2026-04-10"), 1, "{}"}));
+  }
+  auto r = Read(store());
+  EXPECT_TRUE(r->Capacity().ListReservations({})->empty());
+  EXPECT_TRUE(r->Exercises().ListExercises()->empty());
+}
+
 }  // namespace
 }  // namespace relos::storage::testing

@@ -21,6 +21,7 @@
 
 #include "relos/audit/event.h"
 #include "relos/auth/tables.h"
+#include "relos/capacity/tables.h"
 #include "relos/core/status.h"
 #include "relos/ledger/tables.h"
 #include "relos/orders/order.h"
@@ -103,6 +104,10 @@ class Transaction {
   // ---- Users and their session and API tokens (relos/auth/tables.h), in
   // this same transaction.
   virtual auth::AuthTables& Auth() = 0;
+  // ---- Capacity reservations and exercises (relos/capacity/tables.h), in
+  // this same transaction.
+  virtual capacity::CapacityTables& Capacity() = 0;
+  virtual capacity::ExerciseTables& Exercises() = 0;
 
   // Makes every change durable and visible. After Commit the transaction
   // may not be used again. Unavailable/Aborted if the backend could not.

@@ -1,8 +1,10 @@
 #include "relos/storage/memory_store.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <tuple>
 #include <utility>
 
 #include "storage/store_errors.h"
@@ -32,6 +34,9 @@ struct MemoryState {
   std::map<std::string, auth::User> users;
   std::map<std::string, auth::Token> tokens;  // by hash
   std::map<std::string, std::vector<std::string>> tokens_by_user;  // hashes, oldest first
+  std::map<std::string, capacity::Reservation> reservations;  // by ReservationKey
+  std::map<std::string, capacity::ExerciseRow> exercises;
+  std::map<std::string, capacity::FuelReplenishment> replenishments;  // by id
 };
 
 struct MemoryShared {
@@ -71,7 +76,17 @@ bool Matches(const ledger::Record& r, const ledger::RecordFilter& f) {
   return r.kind == f.kind && same(f.agreement, r.agreement) && same(f.ref, r.ref) && same(f.status, r.status);
 }
 
-class MemoryTransaction final : public Transaction, public ledger::LedgerTables, public auth::AuthTables {
+bool Matches(const capacity::Reservation& r, const capacity::ReservationFilter& f) {
+  auto same = [](const std::optional<std::string>& want, const std::string& have) { return !want || *want == have; };
+  return same(f.facility, r.facility) && same(f.resource, r.resource) && same(f.order, r.order) &&
+         (!f.to || r.start < *f.to) && (!f.from || !(r.end < *f.from));
+}
+
+class MemoryTransaction final : public Transaction,
+                                public ledger::LedgerTables,
+                                public auth::AuthTables,
+                                public capacity::CapacityTables,
+                                public capacity::ExerciseTables {
  public:
   // A read transaction over `snapshot`.
   explicit MemoryTransaction(std::shared_ptr<const State> snapshot) : snapshot_(std::move(snapshot)) {}
@@ -352,6 +367,72 @@ class MemoryTransaction final : public Transaction, public ledger::LedgerTables,
          ++it) {
       if (Matches(it->second, f)) out.push_back(it->second);
     }
+    return out;
+  }
+
+  capacity::CapacityTables& Capacity() override { return *this; }
+  capacity::ExerciseTables& Exercises() override { return *this; }
+
+  Status InsertReservation(const capacity::Reservation& r) override {
+    RETURN_IF_ERROR(CheckWritable());
+    if (!working_->reservations.emplace(internal::ReservationKey(r.order, r.line_no, r.resource), r).second) {
+      return internal::DuplicateReservation(r.order, r.line_no, r.resource);
+    }
+    return OkStatus();
+  }
+  Result<std::vector<capacity::Reservation>> ListReservations(const capacity::ReservationFilter& f) override {
+    RETURN_IF_ERROR(CheckOpen());
+    std::vector<capacity::Reservation> out;
+    for (const auto& [key, r] : view().reservations) {
+      if (Matches(r, f)) out.push_back(r);
+    }
+    // The order the SQL backends give: (facility, resource, start, order, line_no).
+    std::sort(out.begin(), out.end(), [](const capacity::Reservation& a, const capacity::Reservation& b) {
+      return std::tie(a.facility, a.resource, a.start, a.order, a.line_no) <
+             std::tie(b.facility, b.resource, b.start, b.order, b.line_no);
+    });
+    return out;
+  }
+  Status DeleteReservation(const std::string& order, int64_t line_no, const std::string& resource) override {
+    RETURN_IF_ERROR(CheckWritable());
+    const std::string key = internal::ReservationKey(order, line_no, resource);
+    if (working_->reservations.erase(key) == 0) return NotFoundError("reservation", key);
+    return OkStatus();
+  }
+
+  Status InsertReplenishment(const capacity::FuelReplenishment& r) override {
+    RETURN_IF_ERROR(CheckWritable());
+    if (!working_->replenishments.emplace(r.id, r).second) return internal::DuplicateReplenishment(r.id);
+    return OkStatus();
+  }
+  Result<std::vector<capacity::FuelReplenishment>> ListReplenishments(const std::string& facility,
+                                                                      const std::string& grade) override {
+    RETURN_IF_ERROR(CheckOpen());
+    std::vector<capacity::FuelReplenishment> out;
+    for (const auto& [id, r] : view().replenishments) {
+      if (r.facility == facility && (grade.empty() || r.grade == grade)) out.push_back(r);
+    }
+    std::sort(out.begin(), out.end(), [](const capacity::FuelReplenishment& a, const capacity::FuelReplenishment& b) {
+      return std::tie(a.at, a.id) < std::tie(b.at, b.id);
+    });
+    return out;
+  }
+
+  Status PutExercise(const capacity::ExerciseRow& r) override {
+    RETURN_IF_ERROR(CheckWritable());
+    working_->exercises[r.code] = r;
+    return OkStatus();
+  }
+  Result<std::optional<capacity::ExerciseRow>> FindExercise(const std::string& code) override {
+    RETURN_IF_ERROR(CheckOpen());
+    auto it = view().exercises.find(code);
+    if (it == view().exercises.end()) return std::optional<capacity::ExerciseRow>();
+    return std::optional<capacity::ExerciseRow>(it->second);
+  }
+  Result<std::vector<capacity::ExerciseRow>> ListExercises() override {
+    RETURN_IF_ERROR(CheckOpen());
+    std::vector<capacity::ExerciseRow> out;
+    for (const auto& [code, r] : view().exercises) out.push_back(r);
     return out;
   }
 

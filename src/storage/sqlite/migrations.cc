@@ -133,6 +133,42 @@ CREATE TABLE ledger_records (
 );
 CREATE INDEX ledger_records_ref ON ledger_records (kind, ref);
 )sql"},
+      {3, "capacity reservations and exercises", R"sql(
+-- What approved order lines hold at a facility: places of a resource over
+-- [start_at, end_at), or a fuel issue at start_at (end_at = start_at). Times
+-- are Unix seconds so that overlaps are range scans.
+CREATE TABLE capacity_reservations (
+  order_number TEXT NOT NULL,
+  line_no      INTEGER NOT NULL,
+  facility     TEXT NOT NULL,
+  resource     TEXT NOT NULL,
+  unit         TEXT NOT NULL,
+  amount       INTEGER NOT NULL CHECK (amount >= 0),
+  start_at     INTEGER NOT NULL,
+  end_at       INTEGER NOT NULL CHECK (end_at >= start_at),
+  PRIMARY KEY (order_number, line_no, resource)
+);
+CREATE INDEX capacity_reservations_resource ON capacity_reservations (facility, resource, start_at);
+-- Planned deliveries into a facility's fuel stock.
+CREATE TABLE capacity_replenishments (
+  id       TEXT PRIMARY KEY,
+  facility TEXT NOT NULL,
+  grade    TEXT NOT NULL,
+  amount   INTEGER NOT NULL CHECK (amount >= 0),
+  at       INTEGER NOT NULL,
+  note     TEXT NOT NULL
+);
+CREATE INDEX capacity_replenishments_facility ON capacity_replenishments (facility, grade, at);
+-- Exercises and operations; the body is the exercise module's document.
+CREATE TABLE exercises (
+  code     TEXT PRIMARY KEY,
+  status   TEXT NOT NULL,
+  start_at INTEGER NOT NULL,
+  end_at   INTEGER NOT NULL,
+  version  INTEGER NOT NULL,
+  body     TEXT NOT NULL
+);
+)sql"},
       {4, "users and their session and API tokens", R"sql(
 -- Roles are their names joined by ','; the password is a libsodium Argon2id
 -- string, never the password itself.

@@ -87,9 +87,14 @@ using internal::RecordFromRow;
 using internal::RegistryTable;
 using internal::TransferFromRow;
 
+constexpr char kReservationColumns[] = "order_number, line_no, facility, resource, unit, amount, start_at, end_at";
+constexpr char kExerciseColumns[] = "code, status, start_at, end_at, version, body";
+
 class SqliteTransaction final : public internal::SqlRegistryTransaction<SqliteTransaction>,
                                 public ledger::LedgerTables,
-                                public auth::AuthTables {
+                                public auth::AuthTables,
+                                public capacity::CapacityTables,
+                                public capacity::ExerciseTables {
  public:
   SqliteTransaction(internal::SqlitePool* pool, std::unique_ptr<Connection> conn, bool writable)
       : pool_(pool), conn_(std::move(conn)), writable_(writable) {}
@@ -456,6 +461,94 @@ class SqliteTransaction final : public internal::SqlRegistryTransaction<SqliteTr
                    });
   }
 
+  capacity::CapacityTables& Capacity() override { return *this; }
+  capacity::ExerciseTables& Exercises() override { return *this; }
+
+  Status InsertReservation(const capacity::Reservation& r) override {
+    RETURN_IF_ERROR(CheckWritable());
+    ASSIGN_OR_RETURN(auto q, conn_->Prepare(std::string("INSERT INTO capacity_reservations (") + kReservationColumns +
+                                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    q->Bind(1, r.order).Bind(2, r.line_no).Bind(3, r.facility).Bind(4, r.resource).Bind(5, r.unit).Bind(6, r.amount);
+    q->Bind(7, r.start.unix_seconds()).Bind(8, r.end.unix_seconds());
+    Status s = q->Run();
+    if (s.code() == StatusCode::kAlreadyExists) return internal::DuplicateReservation(r.order, r.line_no, r.resource);
+    return s;
+  }
+  Result<std::vector<capacity::Reservation>> ListReservations(const capacity::ReservationFilter& f) override {
+    std::string where = "1";
+    if (f.facility) where += " AND facility = ?";
+    if (f.resource) where += " AND resource = ?";
+    if (f.order) where += " AND order_number = ?";
+    if (f.to) where += " AND start_at < ?";
+    if (f.from) where += " AND end_at >= ?";
+    return Rows<capacity::Reservation>(
+        std::string("SELECT ") + kReservationColumns + " FROM capacity_reservations WHERE " + where +
+            " ORDER BY facility, resource, start_at, order_number, line_no",
+        [&](Query& q) {
+          int i = 1;
+          if (f.facility) q.Bind(i++, *f.facility);
+          if (f.resource) q.Bind(i++, *f.resource);
+          if (f.order) q.Bind(i++, *f.order);
+          if (f.to) q.Bind(i++, f.to->unix_seconds());
+          if (f.from) q.Bind(i++, f.from->unix_seconds());
+        },
+        [](Query& q) -> Result<capacity::Reservation> {
+          return capacity::Reservation{q.Text(0), q.Int(1), q.Text(2), q.Text(3), q.Text(4),
+                                       q.Int(5),  Timestamp(q.Int(6)), Timestamp(q.Int(7))};
+        });
+  }
+  Status DeleteReservation(const std::string& order, int64_t line_no, const std::string& resource) override {
+    RETURN_IF_ERROR(CheckWritable());
+    ASSIGN_OR_RETURN(auto q, conn_->Prepare("DELETE FROM capacity_reservations WHERE order_number = ? AND line_no = ? "
+                                            "AND resource = ?"));
+    q->Bind(1, order).Bind(2, line_no).Bind(3, resource);
+    RETURN_IF_ERROR(q->Run());
+    if (sqlite3_changes(conn_->db()) == 0) {
+      return internal::NotFoundError("reservation", internal::ReservationKey(order, line_no, resource));
+    }
+    return OkStatus();
+  }
+
+  Status InsertReplenishment(const capacity::FuelReplenishment& r) override {
+    RETURN_IF_ERROR(CheckWritable());
+    ASSIGN_OR_RETURN(auto q, conn_->Prepare("INSERT INTO capacity_replenishments (id, facility, grade, amount, at, note) "
+                                            "VALUES (?, ?, ?, ?, ?, ?)"));
+    q->Bind(1, r.id).Bind(2, r.facility).Bind(3, r.grade).Bind(4, r.amount).Bind(5, r.at.unix_seconds()).Bind(6, r.note);
+    Status s = q->Run();
+    if (s.code() == StatusCode::kAlreadyExists) return internal::DuplicateReplenishment(r.id);
+    return s;
+  }
+  Result<std::vector<capacity::FuelReplenishment>> ListReplenishments(const std::string& facility,
+                                                                      const std::string& grade) override {
+    return Rows<capacity::FuelReplenishment>(
+        std::string("SELECT id, facility, grade, amount, at, note FROM capacity_replenishments WHERE facility = ?") +
+            (grade.empty() ? "" : " AND grade = ?") + " ORDER BY at, id",
+        [&](Query& q) {
+          q.Bind(1, facility);
+          if (!grade.empty()) q.Bind(2, grade);
+        },
+        [](Query& q) -> Result<capacity::FuelReplenishment> {
+          return capacity::FuelReplenishment{q.Text(0), q.Text(1), q.Text(2), q.Int(3), Timestamp(q.Int(4)), q.Text(5)};
+        });
+  }
+
+  Status PutExercise(const capacity::ExerciseRow& r) override {
+    RETURN_IF_ERROR(CheckWritable());
+    ASSIGN_OR_RETURN(auto q, conn_->Prepare(std::string("INSERT OR REPLACE INTO exercises (") + kExerciseColumns +
+                                            ") VALUES (?, ?, ?, ?, ?, ?)"));
+    q->Bind(1, r.code).Bind(2, r.status).Bind(3, r.start.unix_seconds()).Bind(4, r.end.unix_seconds());
+    q->Bind(5, r.version).Bind(6, r.body);
+    return q->Run();
+  }
+  Result<std::optional<capacity::ExerciseRow>> FindExercise(const std::string& code) override {
+    ASSIGN_OR_RETURN(auto found, ExerciseRows(" WHERE code = ?", [&](Query& q) { q.Bind(1, code); }));
+    if (found.empty()) return std::optional<capacity::ExerciseRow>();
+    return std::optional<capacity::ExerciseRow>(std::move(found.front()));
+  }
+  Result<std::vector<capacity::ExerciseRow>> ListExercises() override {
+    return ExerciseRows(" ORDER BY code", [](Query&) {});
+  }
+
   Status Commit() override {
     RETURN_IF_ERROR(CheckOpen());
     Status s = conn_->Exec("COMMIT");
@@ -587,6 +680,15 @@ class SqliteTransaction final : public internal::SqlRegistryTransaction<SqliteTr
   template <typename BindFn>
   Result<std::vector<auth::Token>> Tokens(const std::string& sql, BindFn bind) {
     return Rows<auth::Token>(sql, bind, TokenFromRow<Query>);
+  }
+
+  template <typename BindFn>
+  Result<std::vector<capacity::ExerciseRow>> ExerciseRows(const std::string& tail, BindFn bind) {
+    return Rows<capacity::ExerciseRow>(std::string("SELECT ") + kExerciseColumns + " FROM exercises" + tail, bind,
+                                       [](Query& q) -> Result<capacity::ExerciseRow> {
+                                         return capacity::ExerciseRow{q.Text(0), q.Text(1), Timestamp(q.Int(2)),
+                                                                      Timestamp(q.Int(3)), q.Int(4), q.Text(5)};
+                                       });
   }
 
   // AlreadyExists if another order (not `self`) has o's number or, for a
