@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "relos/capacity/capacity.h"
 #include "relos/codec/codec.h"
 #include "relos/ledger/ledger.h"
 
@@ -114,6 +115,13 @@ Result<VerifyReport> VerifyStore(storage::Transaction& txn) {
     for (const auto& r : records) current[r.kind + "/" + r.key] = r.body;
   }
 
+  ASSIGN_OR_RETURN(auto exercises, txn.Exercises().ListExercises());
+  for (const auto& e : exercises) current["exercise/" + e.code] = e.body;
+  for (const auto& f : facilities) {
+    ASSIGN_OR_RETURN(auto replenishments, txn.Capacity().ListReplenishments(f.code, ""));
+    for (const auto& r : replenishments) current["replenishment/" + r.id] = capacity::CanonicalJson(r);
+  }
+
   for (const auto& [subject, state] : current) {
     ++report.objects_checked;
     auto it = latest.find(subject);
@@ -134,7 +142,8 @@ Result<VerifyReport> VerifyStore(storage::Transaction& txn) {
                            subject.rfind("agreement/", 0) == 0 || subject.rfind("item/", 0) == 0 ||
                            subject.rfind("facility/", 0) == 0 || subject.rfind("unit/", 0) == 0 ||
                            subject == "fuel-compatibility" || subject.rfind("transfer/", 0) == 0 ||
-                           subject.rfind("account/", 0) == 0 || subject.rfind("bill/", 0) == 0;
+                           subject.rfind("account/", 0) == 0 || subject.rfind("bill/", 0) == 0 ||
+                           subject.rfind("exercise/", 0) == 0 || subject.rfind("replenishment/", 0) == 0;
     if (is_object) {
       report.broken_seq = last.seq;
       report.problem = subject + " recorded by event " + std::to_string(last.seq) +

@@ -12,12 +12,6 @@ namespace {
 
 using registry::SupportCategory;
 
-audit::EventDraft DraftFor(const Actor& actor, Timestamp at, std::string kind, std::string subject,
-                           std::string payload) {
-  return {at, actor.party, std::string(Name(actor.role)), actor.name, std::move(kind), std::move(subject),
-          std::move(payload)};
-}
-
 Status RecordOrder(storage::Transaction& txn, const Actor& actor, Timestamp at, Action action, const Order& o) {
   return audit::Append(txn, DraftFor(actor, at, "order." + std::string(Name(action)), "order/" + o.number,
                                      codec::Canonical(codec::ToJson(o))))
@@ -84,6 +78,20 @@ Result<PolicyContext> LoadPolicyContext(storage::Transaction& txn, const Order& 
     if (o.id != order.id) ctx.other_visits.push_back(std::move(o));
   }
 
+  const Visit visit = VisitOf(order);
+  ASSIGN_OR_RETURN(auto replenishments, txn.Capacity().ListReplenishments(order.facility, ""));
+  for (const auto& r : replenishments) {
+    const registry::FuelStock* stock = facility->FindFuel(r.grade);
+    if (stock == nullptr || !(now < r.at) || visit.end < r.at) continue;
+    const Quantity q(r.amount, stock->on_hand.unit());
+    auto it = ctx.fuel_incoming.find(r.grade);
+    if (it == ctx.fuel_incoming.end()) {
+      ctx.fuel_incoming.emplace(r.grade, q);
+    } else {
+      ASSIGN_OR_RETURN(it->second, it->second.Add(q));
+    }
+  }
+
   // Approved, undelivered fuel at this facility is a reservation on stock.
   storage::OrderFilter approved;
   approved.facility = order.facility;
@@ -121,6 +129,12 @@ Status RequireRemark(const Command& cmd, const char* why) {
 }
 
 }  // namespace
+
+audit::EventDraft DraftFor(const Actor& actor, Timestamp at, std::string kind, std::string subject,
+                           std::string payload) {
+  return {at, actor.party, std::string(Name(actor.role)), actor.name, std::move(kind), std::move(subject),
+          std::move(payload)};
+}
 
 OrderService::OrderService(storage::Store& store, const Clock& clock, std::vector<OrderObserver*> observers)
     : store_(store), clock_(clock), observers_(std::move(observers)) {}

@@ -189,6 +189,10 @@ Status CheckCapacity(const Order& order, const std::map<int, Quantity>& quantiti
   for (const auto& [grade, wanted] : fuel_wanted) {
     const registry::FuelStock* stock = ctx.facility->FindFuel(grade);
     Quantity available = stock->on_hand;
+    auto incoming = ctx.fuel_incoming.find(grade);
+    if (incoming != ctx.fuel_incoming.end()) {
+      ASSIGN_OR_RETURN(available, available.Add(incoming->second));
+    }
     auto reserved = ctx.fuel_reserved.find(grade);
     if (reserved != ctx.fuel_reserved.end()) {
       ASSIGN_OR_RETURN(available, available.Subtract(reserved->second));
@@ -198,6 +202,8 @@ Status CheckCapacity(const Order& order, const std::map<int, Quantity>& quantiti
       ASSIGN_OR_RETURN(Quantity shortfall, wanted.Subtract(available));
       return ResourceExhausted("fuel " + grade + " at " + ctx.facility->code + ": " + wanted.ToString() + " wanted, " +
                                    available.ToString() + " available (on hand " + stock->on_hand.ToString() +
+                                   (incoming == ctx.fuel_incoming.end() ? "" : " plus " + incoming->second.ToString() +
+                                                                                   " planned in") +
                                    " less approved issues); short by " + shortfall.ToString(),
                                "policy.fuel_stock");
     }

@@ -10,7 +10,8 @@
 namespace relos::audit {
 
 // As VerifyChain, then: every order, party, agreement, catalogue item,
-// facility, unit and the fuel table must equal (canonical JSON) the payload
+// facility, unit, the fuel table, ledger row, exercise and fuel
+// replenishment must equal (canonical JSON) the payload
 // of the latest event whose subject names it; an object with no event, or a
 // subject whose object is gone, is a problem too.
 Result<VerifyReport> VerifyStore(storage::Transaction& txn);

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "relos/audit/chain.h"
 #include "relos/core/time.h"
 #include "relos/orders/lifecycle.h"
 #include "relos/orders/order.h"
@@ -76,6 +77,11 @@ class OrderObserver {
   virtual Status OnTransition(storage::Transaction& txn, Action action, const Order& before, const Order& after,
                               const Actor& actor) = 0;
 };
+
+// The audit event of a change made by `actor` at `at` (the chain assigns seq
+// and hashes on Append).
+audit::EventDraft DraftFor(const Actor& actor, Timestamp at, std::string kind, std::string subject,
+                           std::string payload);
 
 class OrderService {
  public:

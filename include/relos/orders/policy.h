@@ -50,6 +50,10 @@ struct PolicyContext {
   // Fuel already approved but not yet delivered at this facility, per grade,
   // by orders other than the one being checked (a reservation on the stock).
   std::map<std::string, Quantity> fuel_reserved;
+  // Planned replenishments of each grade due after `now` and by the end of
+  // the order's visit (relos/capacity/tables.h); the capacity model's fuel
+  // projection then checks that they come in time for each issue.
+  std::map<std::string, Quantity> fuel_incoming;
 };
 
 // The visit an order describes: from its earliest window start to its latest
