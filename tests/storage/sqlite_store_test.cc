@@ -93,6 +93,20 @@ TEST_F(SqliteStoreTest, MigrationsAreRecordedAndASecondOpenIsANoOp) {
   EXPECT_EQ(RawSql(Path(), "SELECT group_concat(version || ' ' || applied_at, ',') FROM schema_migrations"), applied);
 }
 
+TEST_F(SqliteStoreTest, AMigrationBelowTheHighestAppliedIsStillApplied) {
+  // A file written by a relos that had migration 4 but not yet 3.
+  { ASSERT_TRUE(SqliteStore::Open(Path()).ok()); }
+  for (const char* sql : {"DROP TABLE capacity_reservations", "DROP TABLE capacity_replenishments",
+                          "DROP TABLE exercises", "DELETE FROM schema_migrations WHERE version = 3"}) {
+    RawSql(Path(), sql);
+  }
+  auto store = SqliteStore::Open(Path());
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ(RawSql(Path(), "SELECT COUNT(*) FROM schema_migrations WHERE version = 3"), "1");
+  auto tx = *(*store)->BeginRead();
+  EXPECT_TRUE(tx->Exercises().ListExercises()->empty());
+}
+
 TEST_F(SqliteStoreTest, RefusesADatabaseFromANewerRelos) {
   { ASSERT_TRUE(SqliteStore::Open(Path()).ok()); }
   RawSql(Path(), "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 'x')");

@@ -2,6 +2,7 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <set>
 #include <utility>
 
 #include "migrations.h"
@@ -746,11 +747,23 @@ Status Migrate(Connection& conn, const std::string& path) {
                                     std::to_string(latest) + "; use a newer relos",
                                 "storage.schema_too_new");
     }
+    // Every migration the file lacks, not only those above its highest: a
+    // number reserved for one module may land after a higher one, and a file
+    // written in between must still get it.
+    std::set<int64_t> applied;
+    {
+      ASSIGN_OR_RETURN(auto q, conn.Prepare("SELECT version FROM schema_migrations"));
+      while (true) {
+        ASSIGN_OR_RETURN(bool more, q->Step());
+        if (!more) break;
+        applied.insert(q->Int(0));
+      }
+    }
     int previous = 0;
     for (const auto& m : migrations) {
       RELOS_CHECK(m.version > previous, "migration versions must increase");
       previous = m.version;
-      if (m.version <= version) continue;
+      if (applied.count(m.version)) continue;
       Status s = conn.Exec(m.sql);
       if (!s.ok()) return s.WithContext("migration " + std::to_string(m.version) + " (" + m.name + ")");
       ASSIGN_OR_RETURN(auto record, conn.Prepare("INSERT INTO schema_migrations (version, name, applied_at) "
