@@ -137,6 +137,41 @@ CREATE TABLE ledger_records (
 );
 CREATE INDEX ledger_records_ref ON ledger_records (kind, ref);
 )sql"},
+      {3, "capacity reservations and exercises", R"sql(
+-- What approved order lines hold at a facility: places of a resource over
+-- [start_at, end_at), or a fuel issue at start_at (end_at = start_at).
+CREATE TABLE capacity_reservations (
+  order_number TEXT COLLATE "C" NOT NULL,
+  line_no      BIGINT NOT NULL,
+  facility     TEXT COLLATE "C" NOT NULL,
+  resource     TEXT COLLATE "C" NOT NULL,
+  unit         TEXT NOT NULL,
+  amount       BIGINT NOT NULL CHECK (amount >= 0),
+  start_at     BIGINT NOT NULL,
+  end_at       BIGINT NOT NULL CHECK (end_at >= start_at),
+  PRIMARY KEY (order_number, line_no, resource)
+);
+CREATE INDEX capacity_reservations_resource ON capacity_reservations (facility, resource, start_at);
+-- Planned deliveries into a facility's fuel stock.
+CREATE TABLE capacity_replenishments (
+  id       TEXT COLLATE "C" PRIMARY KEY,
+  facility TEXT COLLATE "C" NOT NULL,
+  grade    TEXT NOT NULL,
+  amount   BIGINT NOT NULL CHECK (amount >= 0),
+  at       BIGINT NOT NULL,
+  note     TEXT NOT NULL
+);
+CREATE INDEX capacity_replenishments_facility ON capacity_replenishments (facility, grade, at);
+-- Exercises and operations; the body is the exercise module's document.
+CREATE TABLE exercises (
+  code     TEXT COLLATE "C" PRIMARY KEY,
+  status   TEXT NOT NULL,
+  start_at BIGINT NOT NULL,
+  end_at   BIGINT NOT NULL,
+  version  BIGINT NOT NULL,
+  body     TEXT NOT NULL
+);
+)sql"},
       {4, "users and their session and API tokens", R"sql(
 -- Roles are their names joined by ','; the password is a libsodium Argon2id
 -- string, never the password itself.

@@ -1,6 +1,7 @@
 #include "relos/storage/postgres_store.h"
 
 #include <mutex>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -109,9 +110,14 @@ std::string Placeholders(int first, int n) {
   return out;
 }
 
+constexpr char kPgReservationColumns[] = "order_number, line_no, facility, resource, unit, amount, start_at, end_at";
+constexpr char kPgExerciseColumns[] = "code, status, start_at, end_at, version, body";
+
 class PostgresTransaction final : public internal::SqlRegistryTransaction<PostgresTransaction>,
                                   public ledger::LedgerTables,
-                                  public auth::AuthTables {
+                                  public auth::AuthTables,
+                                  public capacity::CapacityTables,
+                                  public capacity::ExerciseTables {
  public:
   PostgresTransaction(internal::PgPool* pool, std::unique_ptr<PgConnection> conn, bool writable)
       : pool_(pool), conn_(std::move(conn)), writable_(writable) {}
@@ -408,6 +414,104 @@ class PostgresTransaction final : public internal::SqlRegistryTransaction<Postgr
   }
 
   auth::AuthTables& Auth() override { return *this; }
+  capacity::CapacityTables& Capacity() override { return *this; }
+  capacity::ExerciseTables& Exercises() override { return *this; }
+
+  Status InsertReservation(const capacity::Reservation& r) override {
+    RETURN_IF_ERROR(CheckWritable());
+    ASSIGN_OR_RETURN(PgRows rows, conn_->Run(std::string("INSERT INTO capacity_reservations (") + kPgReservationColumns +
+                                                 ") VALUES (" + Placeholders(1, 8) + ") ON CONFLICT DO NOTHING RETURNING 1",
+                                             PgParams()
+                                                 .Add(r.order)
+                                                 .Add(r.line_no)
+                                                 .Add(r.facility)
+                                                 .Add(r.resource)
+                                                 .Add(r.unit)
+                                                 .Add(r.amount)
+                                                 .Add(r.start.unix_seconds())
+                                                 .Add(r.end.unix_seconds())));
+    if (rows.empty()) return internal::DuplicateReservation(r.order, r.line_no, r.resource);
+    return OkStatus();
+  }
+  Result<std::vector<capacity::Reservation>> ListReservations(const capacity::ReservationFilter& f) override {
+    PgParams params;
+    auto param = [&](auto value) {
+      params.Add(value);
+      return "$" + std::to_string(params.values().size());
+    };
+    std::string where = "TRUE";
+    if (f.facility) where += " AND facility = " + param(*f.facility);
+    if (f.resource) where += " AND resource = " + param(*f.resource);
+    if (f.order) where += " AND order_number = " + param(*f.order);
+    if (f.to) where += " AND start_at < " + param(f.to->unix_seconds());
+    if (f.from) where += " AND end_at >= " + param(f.from->unix_seconds());
+    return Rows<capacity::Reservation>(
+        std::string("SELECT ") + kPgReservationColumns + " FROM capacity_reservations WHERE " + where +
+            " ORDER BY facility, resource, start_at, order_number, line_no",
+        params, [](const PgRow& q) -> Result<capacity::Reservation> {
+          return capacity::Reservation{q.Text(0), q.Int(1), q.Text(2), q.Text(3), q.Text(4),
+                                       q.Int(5),  Timestamp(q.Int(6)), Timestamp(q.Int(7))};
+        });
+  }
+  Status DeleteReservation(const std::string& order, int64_t line_no, const std::string& resource) override {
+    RETURN_IF_ERROR(CheckWritable());
+    ASSIGN_OR_RETURN(PgRows rows, conn_->Run("DELETE FROM capacity_reservations WHERE order_number = $1 AND "
+                                             "line_no = $2 AND resource = $3 RETURNING 1",
+                                             PgParams().Add(order).Add(line_no).Add(resource)));
+    if (rows.empty()) return internal::NotFoundError("reservation", internal::ReservationKey(order, line_no, resource));
+    return OkStatus();
+  }
+  Status InsertReplenishment(const capacity::FuelReplenishment& r) override {
+    RETURN_IF_ERROR(CheckWritable());
+    ASSIGN_OR_RETURN(PgRows rows, conn_->Run("INSERT INTO capacity_replenishments (id, facility, grade, amount, at, note) "
+                                             "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING 1",
+                                             PgParams()
+                                                 .Add(r.id)
+                                                 .Add(r.facility)
+                                                 .Add(r.grade)
+                                                 .Add(r.amount)
+                                                 .Add(r.at.unix_seconds())
+                                                 .Add(r.note)));
+    if (rows.empty()) return internal::DuplicateReplenishment(r.id);
+    return OkStatus();
+  }
+  Result<std::vector<capacity::FuelReplenishment>> ListReplenishments(const std::string& facility,
+                                                                      const std::string& grade) override {
+    PgParams params;
+    params.Add(facility);
+    if (!grade.empty()) params.Add(grade);
+    return Rows<capacity::FuelReplenishment>(
+        std::string("SELECT id, facility, grade, amount, at, note FROM capacity_replenishments WHERE facility = $1") +
+            (grade.empty() ? "" : " AND grade = $2") + " ORDER BY at, id",
+        params, [](const PgRow& q) -> Result<capacity::FuelReplenishment> {
+          return capacity::FuelReplenishment{q.Text(0), q.Text(1), q.Text(2), q.Int(3), Timestamp(q.Int(4)), q.Text(5)};
+        });
+  }
+
+  Status PutExercise(const capacity::ExerciseRow& r) override {
+    RETURN_IF_ERROR(CheckWritable());
+    return conn_
+        ->Run(std::string("INSERT INTO exercises (") + kPgExerciseColumns + ") VALUES (" + Placeholders(1, 6) +
+                  ") ON CONFLICT (code) DO UPDATE SET status = EXCLUDED.status, start_at = EXCLUDED.start_at, "
+                  "end_at = EXCLUDED.end_at, version = EXCLUDED.version, body = EXCLUDED.body",
+              PgParams().Add(r.code).Add(r.status).Add(r.start.unix_seconds()).Add(r.end.unix_seconds()).Add(r.version).Add(
+                  r.body))
+        .status();
+  }
+  Result<std::optional<capacity::ExerciseRow>> FindExercise(const std::string& code) override {
+    ASSIGN_OR_RETURN(auto found, ExerciseRows(" WHERE code = $1", PgParams().Add(code)));
+    if (found.empty()) return std::optional<capacity::ExerciseRow>();
+    return std::optional<capacity::ExerciseRow>(std::move(found.front()));
+  }
+  Result<std::vector<capacity::ExerciseRow>> ListExercises() override { return ExerciseRows(" ORDER BY code", PgParams()); }
+
+  Result<std::vector<capacity::ExerciseRow>> ExerciseRows(const std::string& tail, const PgParams& params) {
+    return Rows<capacity::ExerciseRow>(std::string("SELECT ") + kPgExerciseColumns + " FROM exercises" + tail, params,
+                                       [](const PgRow& q) -> Result<capacity::ExerciseRow> {
+                                         return capacity::ExerciseRow{q.Text(0), q.Text(1), Timestamp(q.Int(2)),
+                                                                      Timestamp(q.Int(3)), q.Int(4), q.Text(5)};
+                                       });
+  }
 
   Status PutUser(const auth::User& u) override {
     RETURN_IF_ERROR(CheckWritable());
@@ -632,11 +736,16 @@ Status Migrate(PgConnection& conn, const std::string& url) {
                                     " but this relos knows only up to " + std::to_string(latest) + "; use a newer relos",
                                 "storage.schema_too_new");
     }
+    // Every migration the database lacks, also one numbered below the highest
+    // applied (numbers are reserved per feature and may land out of order).
+    ASSIGN_OR_RETURN(PgRows applied_rows, conn.Run("SELECT version FROM schema_migrations"));
+    std::set<int64_t> applied;
+    for (int i = 0; i < applied_rows.size(); ++i) applied.insert(applied_rows[i].Int(0));
     int previous = 0;
     for (const auto& m : migrations) {
       RELOS_CHECK(m.version > previous, "migration versions must increase");
       previous = m.version;
-      if (m.version <= version) continue;
+      if (applied.count(m.version)) continue;
       Status s = conn.Exec(m.sql).status();
       if (!s.ok()) return s.WithContext("migration " + std::to_string(m.version) + " (" + m.name + ")");
       RETURN_IF_ERROR(conn.Run("INSERT INTO schema_migrations (version, name, applied_at) "
