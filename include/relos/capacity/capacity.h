@@ -1,7 +1,7 @@
 // The capacity model: what each facility can take over time, what approved
 // orders hold of it, and where a plan asks for more than there is.
 //
-// Resources of a facility (docs/exercises.md has the full table):
+// Resources of a facility:
 //   berth:<id>         one ship at a time; a ship fits if the berth is at
 //                      least as long as the ship and as deep as its draught
 //   aircraft-stands    places for aircraft, from the facility's capacities
