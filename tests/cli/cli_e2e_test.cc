@@ -1,6 +1,9 @@
 // End to end: the real relos binary on a temporary database, driven as the
 // different parties and roles would drive it. Each refusal is checked for
-// its exit code, its reason, and that it changed nothing.
+// its exit code, its reason, and that it changed nothing. Every test that
+// uses a database runs on SQLite and on PostgreSQL (a scratch database on
+// the server named by RELOS_TEST_POSTGRES_URL; skipped, saying so, when it
+// is not set).
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
@@ -8,10 +11,15 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
+
+#include "postgres_scratch.h"
 
 namespace {
 
@@ -43,12 +51,15 @@ std::string Quote(const std::string& s) {
   return q + "'";
 }
 
-class CliTest : public ::testing::Test {
+// The relos binary on a SQLite file in a temporary directory.
+class CliRun : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("relos-cli-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    for (char& c : name) {
+      if (c == '/') c = '_';
+    }
+    dir_ = fs::temp_directory_path() / ("relos-cli-" + std::to_string(::getpid()) + "-" + name);
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     db_ = (dir_ / "relos.db").string();
@@ -99,12 +110,51 @@ class CliTest : public ::testing::Test {
   }
 
   fs::path dir_;
-  std::string db_;
+  std::string db_;  // what --db is given: a path or a postgresql:// URL
 };
+
+// The same, parameterised by backend: "sqlite" or "postgres".
+class CliTest : public CliRun, public ::testing::WithParamInterface<std::string> {
+ protected:
+  void SetUp() override {
+    CliRun::SetUp();
+    if (GetParam() != "postgres") return;
+    if (relos::testing::PostgresTestUrl().empty()) GTEST_SKIP() << relos::testing::PostgresSkipMessage();
+    auto db = relos::testing::ScratchDatabase::Create();
+    ASSERT_TRUE(db.ok()) << db.status();
+    pg_.emplace(std::move(*db));
+    db_ = pg_->url();
+  }
+  void TearDown() override {
+    pg_.reset();
+    CliRun::TearDown();
+  }
+
+  // Runs `sql` straight on the database, as an outsider with the sqlite3
+  // shell or psql would, bypassing relos; returns how many rows it changed.
+  int64_t Tamper(const std::string& sql) {
+    if (pg_) {
+      auto changed = pg_->Execute(sql);
+      EXPECT_TRUE(changed.ok()) << changed.status();
+      return changed.ok() ? *changed : -1;
+    }
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    int64_t changed = sqlite3_changes(db);
+    sqlite3_close(db);
+    return changed;
+  }
+
+  std::optional<relos::testing::ScratchDatabase> pg_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, CliTest, ::testing::Values("sqlite", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 const char* kWindow = "2026-05-01T08:00:00Z,2026-05-05T08:00:00Z";
 
-TEST_F(CliTest, AnOrderGoesThroughEveryStateAsEachPartyAndRole) {
+TEST_P(CliTest, AnOrderGoesThroughEveryStateAsEachPartyAndRole) {
   InitDemo();
   const std::string n = Create({std::string("FUEL-DL,300 tonne,") + kWindow, std::string("BERTH-DAY,4 berth-day,") + kWindow,
                                 std::string("WATER-FRESH,120 tonne,") + kWindow});
@@ -172,7 +222,7 @@ TEST_F(CliTest, AnOrderGoesThroughEveryStateAsEachPartyAndRole) {
   EXPECT_NE(v.out.find("verified:"), std::string::npos);
 }
 
-TEST_F(CliTest, ReadsAreLimitedToTheTwoPartiesAndListingIsPerParty) {
+TEST_P(CliTest, ReadsAreLimitedToTheTwoPartiesAndListingIsPerParty) {
   InitDemo();
   const std::string n = Create({std::string("BERTH-DAY,2 berth-day,") + kWindow});
   Outcome third = Relos({"order", "show", n, "--as", "CN:auditor:x"});
@@ -191,7 +241,7 @@ struct Refusal {
   std::string reason;
 };
 
-TEST_F(CliTest, EachRuleRefusesWithItsOwnErrorAndChangesNothing) {
+TEST_P(CliTest, EachRuleRefusesWithItsOwnErrorAndChangesNothing) {
   InitDemo();
   const std::vector<Refusal> cases = {
       {"excluded item", {std::string("AMMO-30MM,100 each,") + kWindow}, "exercise", "IN-INS-TABAR",
@@ -216,7 +266,7 @@ TEST_F(CliTest, EachRuleRefusesWithItsOwnErrorAndChangesNothing) {
   }
 }
 
-TEST_F(CliTest, MalformedImportFilesNameTheFieldAndChangeNothing) {
+TEST_P(CliTest, MalformedImportFilesNameTheFieldAndChangeNothing) {
   InitDemo();
   const std::string before = State();
   struct Bad {
@@ -246,7 +296,7 @@ TEST_F(CliTest, MalformedImportFilesNameTheFieldAndChangeNothing) {
   EXPECT_EQ(State(), before);
 }
 
-TEST_F(CliTest, ImportExportRoundTripsAndIsAudited) {
+TEST_P(CliTest, ImportExportRoundTripsAndIsAudited) {
   InitDemo();
   Outcome exported = Ok({"registry", "export", "--format", "yaml", "--out", (dir_ / "reg.yaml").string()});
   Outcome csv = Ok({"facility", "export", "--format", "csv", "--out", (dir_ / "fac.csv").string()});
@@ -259,7 +309,7 @@ TEST_F(CliTest, ImportExportRoundTripsAndIsAudited) {
   EXPECT_EQ(r.exit_code, 6) << r.err;
 }
 
-TEST_F(CliTest, IdempotencyKeyReturnsTheSameOrderAndRefusesOtherContent) {
+TEST_P(CliTest, IdempotencyKeyReturnsTheSameOrderAndRefusesOtherContent) {
   InitDemo();
   auto create = [&](const std::string& qty) {
     return Relos({"order", "create", "--as", "IN:requester:Lt Rao", "--agreement", "RELOS-IN-RU", "--unit",
@@ -273,7 +323,7 @@ TEST_F(CliTest, IdempotencyKeyReturnsTheSameOrderAndRefusesOtherContent) {
   EXPECT_EQ(c.exit_code, 5) << c.err;
 }
 
-TEST_F(CliTest, ARowChangedWithTheSqliteShellMakesVerifyFailAndNameTheEvent) {
+TEST_P(CliTest, ARowChangedBehindRelosMakesVerifyFailAndNameTheEvent) {
   InitDemo();
   const std::string n = Create({std::string("BERTH-DAY,2 berth-day,") + kWindow});
   Ok({"order", "submit", n, "--as", "IN:requester:Lt Rao"});
@@ -282,35 +332,26 @@ TEST_F(CliTest, ARowChangedWithTheSqliteShellMakesVerifyFailAndNameTheEvent) {
   ASSERT_EQ(events.size(), 2u);
   const int64_t seq = events[0]["seq"];
 
-  // Tamper as an outsider would: straight into the file.
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
-  const std::string sql =
-      "UPDATE events SET payload = replace(payload, '2 berth-day', '20 berth-day') WHERE seq = " + std::to_string(seq);
-  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
-  ASSERT_EQ(sqlite3_changes(db), 1);
-  sqlite3_close(db);
+  // Tamper as an outsider would: straight into the database.
+  ASSERT_EQ(Tamper("UPDATE events SET payload = replace(payload, '2 berth-day', '20 berth-day') WHERE seq = " +
+                   std::to_string(seq)),
+            1);
 
   Outcome v = Relos({"verify"});
   EXPECT_EQ(v.exit_code, 11) << v.err;
   EXPECT_NE(v.err.find("event " + std::to_string(seq)), std::string::npos) << v.err;
 }
 
-TEST_F(CliTest, AnOrderRowChangedBehindRelosIsFound) {
+TEST_P(CliTest, AnOrderRowChangedBehindRelosIsFound) {
   InitDemo();
   const std::string n = Create({std::string("BERTH-DAY,2 berth-day,") + kWindow});
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "UPDATE orders SET doc = replace(doc, '2 berth-day', '9 berth-day')", nullptr,
-                         nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  ASSERT_EQ(Tamper("UPDATE orders SET doc = replace(doc, '2 berth-day', '9 berth-day')"), 1);
   Outcome v = Relos({"verify"});
   EXPECT_EQ(v.exit_code, 11) << v.err;
   EXPECT_NE(v.err.find("order/" + n), std::string::npos) << v.err;
 }
 
-TEST_F(CliTest, BadCommandLinesAreUsageErrorsOrNameTheField) {
+TEST_P(CliTest, BadCommandLinesAreUsageErrorsOrNameTheField) {
   InitDemo();
   EXPECT_EQ(Relos({"order", "approve"}).exit_code, 2);
   Outcome noas = Relos({"order", "list"});
@@ -325,12 +366,108 @@ TEST_F(CliTest, BadCommandLinesAreUsageErrorsOrNameTheField) {
   EXPECT_NE(badrole.err.find("role"), std::string::npos);
 }
 
+// Two relos processes on one database race through the same orders: each
+// tries to approve, deliver and receipt every one. Each step must happen
+// exactly once (the loser is refused because the state moved on, not
+// because the database was busy), with the same events and ledger transfers
+// as an order taken through alone, and the chain and ledger must verify.
+TEST_P(CliTest, TwoProcessesRacingThroughTheSameOrdersDoEachStepOnce) {
+  InitDemo();
+  const std::string line = std::string("FUEL-DL,10 tonne,") + kWindow;
+  auto submitted = [&] {
+    const std::string n = Create({line});
+    Ok({"order", "submit", n, "--as", "IN:requester:Lt Rao"});
+    return n;
+  };
+  // Per order: the kinds of its events, and its ledger transfers by code
+  // (from both parties' statements, read once at the end).
+  Json statements = Json::array();
+  auto footprint = [&](const std::string& n) {
+    std::map<std::string, int> kinds;
+    for (const auto& e : Json::parse(Ok({"events", "--json", "--subject", "order/" + n}).out)) {
+      ++kinds[e["kind"].get<std::string>()];
+    }
+    std::map<std::string, std::set<std::string>> transfers;
+    for (const auto& r : statements) {
+      if (r.value("order", "") == n) transfers[r["code"].get<std::string>()].insert(r["transfer"].dump());
+    }
+    std::map<std::string, size_t> counts;
+    for (const auto& [code, ids] : transfers) counts[code] = ids.size();
+    return std::make_pair(kinds, counts);
+  };
+  const std::vector<std::pair<std::string, std::string>> steps = {
+      {"approve", "RU:approver:Capt Petrov"}, {"deliver", "RU:logistics-officer:Maj Sokolov"},
+      {"receipt", "IN:receiver:Lt Nair"}};
+
+  // The control: one order taken through by one process.
+  const std::string control = submitted();
+  for (const auto& [action, actor] : steps) Ok({"order", action, control, "--as", actor});
+
+  std::vector<std::string> numbers;
+  for (int i = 0; i < 4; ++i) numbers.push_back(submitted());
+  // Each process: every step on every order, one step after the other,
+  // logging "<step> <order> <exit code>".
+  auto script = [&](const std::string& log) {
+    std::string sh = "(";
+    for (const auto& [action, actor] : steps) {
+      for (const auto& n : numbers) {
+        sh += Quote(RELOS_BINARY) + " --db " + Quote(db_) + " --now 2026-03-01T00:00:00Z order " + action + " " + n +
+              " --as " + Quote(actor) + " >/dev/null 2>>" + Quote(log + ".err") + "; echo \"" + action + " " + n +
+              " $?\"; ";
+      }
+    }
+    return sh + ") >" + Quote(log) + " &";
+  };
+  const fs::path a = dir_ / "a.log", b = dir_ / "b.log";
+  ASSERT_EQ(std::system((script(a.string()) + " " + script(b.string()) + " wait").c_str()), 0);
+
+  std::map<std::string, std::vector<int>> outcomes;  // "<step> <order>" -> exit codes
+  for (const auto& log : {a, b}) {
+    std::istringstream in(Slurp(log));
+    std::string action, n;
+    int code = 0;
+    while (in >> action >> n >> code) outcomes[action + " " + n].push_back(code);
+  }
+  ASSERT_EQ(outcomes.size(), steps.size() * numbers.size()) << Slurp(a) << Slurp(b);
+  for (const auto& [step, codes] : outcomes) {
+    SCOPED_TRACE(step);
+    ASSERT_EQ(codes.size(), 2u);
+    // One wins; the other finds the order already moved on (exit 7,
+    // FAILED_PRECONDITION), never a lost race or a busy database.
+    EXPECT_EQ(std::min(codes[0], codes[1]), 0) << Slurp(dir_ / "a.log.err") << Slurp(dir_ / "b.log.err");
+    EXPECT_EQ(std::max(codes[0], codes[1]), 7) << Slurp(dir_ / "a.log.err") << Slurp(dir_ / "b.log.err");
+  }
+  for (const auto& party : {"IN", "RU"}) {
+    for (const auto& r : Json::parse(Ok({"ledger", "statement", "--as", std::string(party) + ":finance:x", "--json"}).out)) {
+      statements.push_back(r);
+    }
+  }
+  const auto expected = footprint(control);
+  ASSERT_EQ(expected.first.at("order.approve"), 1);
+  ASSERT_FALSE(expected.second.empty()) << "approval and receipt post to the ledger";
+  for (const auto& n : numbers) {
+    SCOPED_TRACE(n);
+    Json o = Json::parse(Ok({"order", "show", n, "--as", "RU:auditor:Col Orlov", "--json"}).out);
+    EXPECT_EQ(o["state"], "receipted");
+    EXPECT_EQ(o["version"], Json::parse(Ok({"order", "show", control, "--as", "RU:auditor:x", "--json"}).out)["version"]);
+    EXPECT_EQ(footprint(n), expected);
+  }
+  // One linear chain: seqs 1, 2, 3... with no gap or repeat, and it verifies.
+  Json events = Json::parse(Ok({"events", "--json", "--limit", "100000"}).out);
+  for (size_t i = 0; i < events.size(); ++i) ASSERT_EQ(events[i]["seq"], static_cast<int64_t>(i + 1));
+  Json tb = Json::parse(Ok({"ledger", "trial-balance", "--as", "RU:auditor:Col Orlov", "--json"}).out);
+  ASSERT_FALSE(tb.empty());
+  for (const auto& row : tb) EXPECT_EQ(row["balanced"], "yes") << row.dump();
+  Outcome v = Ok({"verify"});
+  EXPECT_NE(v.out.find("verified:"), std::string::npos) << v.out;
+}
+
 // The sea-lane network is built by scripts/build-data.sh next to the binary.
 bool NetworkBuilt() {
   return fs::exists(fs::path(RELOS_BINARY).parent_path() / "sealanes.bin");
 }
 
-TEST_F(CliTest, ARouteFollowsTheSeaAndIsNeverShorterThanTheGeodesic) {
+TEST_F(CliRun, ARouteFollowsTheSeaAndIsNeverShorterThanTheGeodesic) {
   if (!NetworkBuilt()) GTEST_SKIP() << "no sea-lane network next to " << RELOS_BINARY << " (scripts/build-data.sh)";
   // Mumbai to Karachi: NGA Pub. 151 gives 504 nm; the geodesic is about 478 nm.
   Json r = Json::parse(Ok({"route", "--from", "18.9333,72.85", "--to", "24.8167,66.9722", "--speed", "15", "--json"}).out);
@@ -341,7 +478,7 @@ TEST_F(CliTest, ARouteFollowsTheSeaAndIsNeverShorterThanTheGeodesic) {
   EXPECT_NE(inland.exit_code, 0);
 }
 
-TEST_F(CliTest, AMissionPlansRefuellingAndItsDraftOrderGoesThroughTheLifecycle) {
+TEST_P(CliTest, AMissionPlansRefuellingAndItsDraftOrderGoesThroughTheLifecycle) {
   InitDemo();
   // A P-8I ferry flight from Arakkonam to Kamchatka: geodesic legs between
   // airbases, one partner stop with compatible fuel.
@@ -380,7 +517,7 @@ TEST_F(CliTest, AMissionPlansRefuellingAndItsDraftOrderGoesThroughTheLifecycle) 
   Ok({"verify"});
 }
 
-TEST_F(CliTest, TheDemoRunsTheWholeLifecycle) {
+TEST_P(CliTest, TheDemoRunsTheWholeLifecycle) {
   Outcome r = Relos({"demo"}, "2026-11-22T09:00:00Z");
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   EXPECT_NE(r.out.find("refused: FAILED_PRECONDITION [policy.excluded_item]"), std::string::npos);
