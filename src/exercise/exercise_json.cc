@@ -149,7 +149,7 @@ Result<Exercise> ParseExerciseFile(const std::string& text, bool yaml, const std
   auto e = FromJson(doc->json, source);
   if (!e.ok()) {
     // Name the line as registry files do: the path is the message's first word.
-    const std::string& m = e.status().message();
+    const std::string m = e.status().message();  // status() returns a copy
     const std::string path = m.substr(source.size() + 2, m.find(':', source.size() + 2) - source.size() - 2);
     const int line = doc->LineOf(path);
     if (line > 0) {
