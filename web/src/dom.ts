@@ -75,3 +75,80 @@ export function badge(state: string): HTMLElement {
 export function when(iso: string): string {
   return iso ? iso.replace("T", " ").replace(/:\d\d(\.\d+)?Z$/, "Z") : "";
 }
+
+export function section(title: string, id: string, ...body: Child[]): HTMLElement {
+  return h("section", { class: "card", id: `${id}-s`, "aria-labelledby": id }, h("h2", { id }, title), ...body);
+}
+
+// A form that sends one request: the button is disabled while it runs, a
+// refusal is shown with the API's reason and the input it names is marked
+// (inputs carry data-field with the API's field name, e.g. "amount"), and
+// on success `send` returns the notice to show.
+export function actionForm(
+  title: string,
+  name: string,
+  fields: Child[],
+  button: string,
+  send: () => Promise<string>,
+): HTMLFormElement {
+  const status = h("div", { "aria-live": "polite" });
+  const submit = h("button", { type: "submit" }, button);
+  const form = h("form", { class: "action", "data-action": name }, h("h3", null, title), fields, submit, status);
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    form.querySelectorAll("[aria-invalid]").forEach((x) => x.removeAttribute("aria-invalid"));
+    submit.disabled = true;
+    status.replaceChildren(h("p", { class: "loading", role: "status" }, "Sending…"));
+    try {
+      const notice = await send();
+      status.replaceChildren(h("p", { class: "notice", role: "status" }, notice));
+    } catch (err) {
+      status.replaceChildren(errorBox(err));
+      const field = String((err as { field?: string }).field ?? "").replace(/^\$\./, "");
+      const target = field ? form.querySelector(`[data-field="${CSS.escape(field.split(/[.[]/)[0])}"]`) : null;
+      if (target) {
+        target.setAttribute("aria-invalid", "true");
+        (target as HTMLElement).focus();
+      }
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
+}
+
+export function field(id: string, label: string, input: HTMLElement, hint?: string): HTMLElement {
+  input.id = id;
+  return h("div", { class: "field" }, h("label", { for: id }, label), input, hint ? h("span", { class: "hint" }, hint) : null);
+}
+
+export function csvButton(name: string, headers: string[], rows: () => (string | number)[][]): HTMLElement {
+  const quote = (v: string | number) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+  return h(
+    "button",
+    {
+      type: "button",
+      class: "secondary small",
+      "aria-label": `Download ${name}.csv`,
+      onclick: () => {
+        const text = [headers, ...rows()].map((r) => r.map(quote).join(",")).join("\n") + "\n";
+        const a = h("a", { href: URL.createObjectURL(new Blob([text], { type: "text/csv" })), download: `${name}.csv` });
+        a.click();
+        setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+      },
+    },
+    "CSV",
+  );
+}
+
+const SVGNS = "http://www.w3.org/2000/svg";
+export function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number>,
+  text?: string,
+): SVGElementTagNameMap[K] {
+  const e = document.createElementNS(SVGNS, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  if (text !== undefined) e.textContent = text;
+  return e;
+}

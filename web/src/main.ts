@@ -7,7 +7,9 @@ import { clear, errorBox, h, loading } from "./dom";
 import { has, session } from "./session";
 import { auditView } from "./views/audit";
 import { dashboardView } from "./views/dashboard";
+import { exerciseView, exercisesView } from "./views/exercises";
 import { ledgerView } from "./views/ledger";
+import { missionView } from "./views/mission";
 import { newOrderView, orderView, ordersView } from "./views/orders";
 import { registryView } from "./views/registry";
 import { signInView } from "./views/signin";
@@ -28,6 +30,9 @@ const routes: Route[] = [
   { pattern: /^\/orders\/(?<ref>[^/]+)$/, title: "Order", view: orderView },
   { pattern: /^\/orders$/, title: "Orders", view: ordersView },
   { pattern: /^\/registry$/, title: "Registry", view: registryView },
+  { pattern: /^\/missions$/, title: "Mission planner", view: missionView },
+  { pattern: /^\/exercises$/, title: "Exercises", view: exercisesView },
+  { pattern: /^\/exercises\/(?<code>[^/]+)$/, title: "Exercise", view: exerciseView },
   { pattern: /^\/ledger$/, title: "Ledger", view: ledgerView, roles: ["finance", "auditor"] },
   { pattern: /^\/audit$/, title: "Audit", view: auditView, roles: ["auditor"] },
   { pattern: /^\/users$/, title: "Users", view: usersView, roles: ["admin"] },
@@ -37,6 +42,8 @@ const nav: { path: string; label: string; roles?: string[] }[] = [
   { path: "/", label: "Dashboard" },
   { path: "/orders", label: "Orders" },
   { path: "/registry", label: "Registry" },
+  { path: "/missions", label: "Missions" },
+  { path: "/exercises", label: "Exercises" },
   { path: "/ledger", label: "Ledger", roles: ["finance", "auditor"] },
   { path: "/audit", label: "Audit", roles: ["auditor"] },
   { path: "/users", label: "Users", roles: ["admin"] },

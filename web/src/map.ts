@@ -16,7 +16,19 @@ function s<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, s
   return el;
 }
 
-export function worldMap(facilities: Facility[], ownParty: string, onPick?: (f: Facility) => void): SVGSVGElement {
+// Drawn over the map: routes as lines (lon, lat pairs; d3-geo follows
+// great circles between them) and markers such as ships or waypoints.
+export interface Overlay {
+  lines?: { coords: [number, number][]; cls: string; label: string }[];
+  marks?: { lon: number; lat: number; cls: string; label: string; text?: string }[];
+}
+
+export function worldMap(
+  facilities: Facility[],
+  ownParty: string,
+  onPick?: (f: Facility) => void,
+  overlay: Overlay = {},
+): SVGSVGElement {
   const width = 960;
   const height = 480;
   const topo = world as unknown as Topology<{ countries: GeometryCollection; land: GeometryCollection }>;
@@ -24,7 +36,11 @@ export function worldMap(facilities: Facility[], ownParty: string, onPick?: (f: 
   const borders = mesh(topo, topo.objects.countries, (a, b) => a !== b);
   // Framed on the facilities (with a margin) when there are several, so
   // ports a few kilometres apart stay distinguishable; else the world.
-  const points = facilities.map((f) => [f.position.lon, f.position.lat]);
+  const points = [
+    ...facilities.map((f) => [f.position.lon, f.position.lat]),
+    ...(overlay.lines ?? []).flatMap((l) => l.coords),
+    ...(overlay.marks ?? []).map((m) => [m.lon, m.lat]),
+  ];
   const margin = 48;
   const projection = geoEqualEarth().fitExtent(
     [
@@ -42,6 +58,13 @@ export function worldMap(facilities: Facility[], ownParty: string, onPick?: (f: 
     s("path", { d: path(land) ?? "", class: "land" }),
     s("path", { d: path(borders) ?? "", class: "borders" }),
   );
+  for (const l of overlay.lines ?? []) {
+    const p = s("path", { d: path({ type: "LineString", coordinates: l.coords }) ?? "", class: `route ${l.cls}` });
+    const t = s("title", {});
+    t.textContent = l.label;
+    p.append(t);
+    svg.append(p);
+  }
   // Partners first, so own facilities are drawn on top where they overlap.
   const ordered = [...facilities].sort((a, b) => Number(a.owner === ownParty) - Number(b.owner === ownParty));
   for (const f of ordered) {
@@ -65,10 +88,25 @@ export function worldMap(facilities: Facility[], ownParty: string, onPick?: (f: 
     }
     svg.append(g);
   }
+  for (const m of overlay.marks ?? []) {
+    const p = projection([m.lon, m.lat]);
+    if (!p) continue;
+    const g = s("g", { class: `mark ${m.cls}`, tabindex: 0, transform: `translate(${p[0]},${p[1]})` });
+    g.setAttribute("aria-label", m.label);
+    const t = s("title", {});
+    t.textContent = m.label;
+    g.append(t, s("path", { d: "M0,-9 L6,5 L-6,5 Z" }));
+    if (m.text) {
+      const label = s("text", { x: 8, y: -4 });
+      label.textContent = m.text;
+      g.append(label);
+    }
+    svg.append(g);
+  }
   return svg;
 }
 
-export function mapLegend(ownParty: string): HTMLElement {
+export function mapLegend(ownParty: string, extra: [string, string][] = []): HTMLElement {
   const el = document.createElement("p");
   el.className = "legend";
   const own = document.createElement("span");
@@ -78,5 +116,11 @@ export function mapLegend(ownParty: string): HTMLElement {
   partner.className = "key partner";
   partner.textContent = "partner";
   el.append(own, partner);
+  for (const [cls, text] of extra) {
+    const k = document.createElement("span");
+    k.className = `key ${cls}`;
+    k.textContent = text;
+    el.append(k);
+  }
   return el;
 }

@@ -1,7 +1,9 @@
 import { enc, get, type Order } from "../api";
 import { agreements, allOrders, facilities } from "../data";
 import { errorBox, h, loading, table } from "../dom";
-import { mapLegend, worldMap } from "../map";
+import { mapLegend, worldMap, type Overlay } from "../map";
+import { fill, findRoute, firstArray } from "../routes";
+import type { Conflict } from "./exercises";
 import { has, party, session, waitingFor } from "../session";
 
 export const STATES = ["draft", "submitted", "approved", "rejected", "delivered", "receipted", "closed", "cancelled"];
@@ -17,10 +19,38 @@ export function orderLink(o: Order): HTMLElement {
   return h("a", { href: `/orders/${enc(o.number)}`, "data-link": true }, o.number);
 }
 
+
+// Own units with orders still open are on planned missions: each is drawn
+// at the facility of its next open order, with its track along the
+// facilities of its open orders in the order of their windows.
+function shipsOnMissions(orders: Order[], fs: { code: string; position: { lat: number; lon: number } }[]): Overlay {
+  const open = orders.filter((o) => o.requester === party() && ["draft", "submitted", "approved", "delivered"].includes(o.state));
+  const at = new Map(fs.map((f) => [f.code, f.position]));
+  const byUnit = new Map<string, Order[]>();
+  for (const o of open) byUnit.set(o.unit, [...(byUnit.get(o.unit) ?? []), o]);
+  const ov: Required<Overlay> = { lines: [], marks: [] };
+  for (const [unit, os] of byUnit) {
+    const start = (o: Order) => o.lines.map((l) => l.window_start).sort()[0] ?? o.created_at;
+    os.sort((a, b) => (start(a) < start(b) ? -1 : 1));
+    const stops = [...new Set(os.map((o) => o.facility))].filter((f) => at.has(f));
+    if (!stops.length) continue;
+    const coords = stops.map((f): [number, number] => [at.get(f)!.lon, at.get(f)!.lat]);
+    if (coords.length > 1) ov.lines.push({ coords, cls: "track", label: `${unit}: ${stops.join(" → ")}` });
+    ov.marks.push({
+      lon: coords[0][0],
+      lat: coords[0][1],
+      cls: "ship",
+      label: `${unit}: next at ${stops[0]} (${os.length} open orders)`,
+      text: unit,
+    });
+  }
+  return ov;
+}
+
 export async function dashboardView(main: HTMLElement): Promise<void> {
   main.append(h("h1", null, "Dashboard"));
   const grid = h("div", { class: "grid dashboard" });
-  const mapCard = h("section", { class: "card wide", "aria-labelledby": "map-h" }, h("h2", { id: "map-h" }, "Facilities"));
+  const mapCard = h("section", { class: "card wide", "aria-labelledby": "map-h" }, h("h2", { id: "map-h" }, "Facilities and ships"));
   const countCard = h("section", { class: "card", "aria-labelledby": "count-h" }, h("h2", { id: "count-h" }, "Orders by state"));
   const alertCard = h("section", { class: "card", "aria-labelledby": "alert-h" }, h("h2", { id: "alert-h" }, "Alerts"));
   grid.append(mapCard, countCard, alertCard);
@@ -31,10 +61,15 @@ export async function dashboardView(main: HTMLElement): Promise<void> {
   spinners.forEach((s) => s.remove());
   if (fs.status === "fulfilled") {
     const own = fs.value.filter((f) => f.owner === party()).length;
+    const ships = os.status === "fulfilled" ? shipsOnMissions(os.value, fs.value) : { lines: [], marks: [] };
     mapCard.append(
-      worldMap(fs.value, party()),
-      mapLegend(party()),
-      h("p", { class: "muted" }, `${own} own and ${fs.value.length - own} partner facilities.`),
+      worldMap(fs.value, party(), undefined, ships),
+      mapLegend(party(), [["ship", "own unit on a planned mission"]]),
+      h(
+        "p",
+        { class: "muted", "data-testid": "map-summary" },
+        `${own} own and ${fs.value.length - own} partner facilities; ${ships.marks?.length ?? 0} own units on planned missions.`,
+      ),
     );
   } else mapCard.append(errorBox(fs.reason));
 
@@ -75,6 +110,30 @@ export async function dashboardView(main: HTMLElement): Promise<void> {
       "Unreceipted deliveries",
     ),
   );
+
+  // Capacity conflicts, where the server reports them.
+  const conflictRoute = await findRoute("GET", /conflicts$/).catch(() => null);
+  if (conflictRoute) {
+    const box = h("div", null, loading("capacity conflicts"));
+    alertCard.append(box);
+    try {
+      const fsOwn = fs.status === "fulfilled" ? fs.value.filter((f) => f.owner === party()).map((f) => f.code) : [];
+      const lists = conflictRoute.pattern.includes("{")
+        ? await Promise.all(fsOwn.map(async (code) => firstArray<Conflict>(await get(fill(conflictRoute, code)))))
+        : [firstArray<Conflict>(await get(fill(conflictRoute)))];
+      const all = lists.flat();
+      box.replaceChildren(
+        h("h3", null, `Capacity conflicts (${all.length})`),
+        table(
+          ["Facility", "Resource", "From", "Short by", "Orders"],
+          all.map((c) => [c.facility, c.resource, c.from.slice(0, 16).replace("T", " "), String(c.demand - c.capacity), c.orders.join(", ")]),
+          "Capacity conflicts",
+        ),
+      );
+    } catch (e) {
+      box.replaceChildren(errorBox(e));
+    }
+  }
 
   // Bills overdue and replacement-in-kind deadlines come from the ledger,
   // which finance officers and auditors may read.

@@ -1,11 +1,15 @@
-// The ledger's reports under one agreement, as /api/v1/ledger/{agreement}/*
-// returns them. Amounts arrive as integers in minor units and are shown
-// with two decimals for currencies (INR, RUB, USD all have two), or in
-// thousandths of the item's unit for replacement-in-kind accounts.
-import { enc, get } from "../api";
+// The ledger under one agreement: net position, bills, settlement (payments,
+// replacement in kind, equal-value exchange), statements, balances, ageing
+// and alerts, as /api/v1/ledger/... returns them. Amounts arrive as integers
+// in minor units and are shown with two decimals for currencies (INR, RUB,
+// USD all have two), or in thousandths of the item's unit for
+// replacement-in-kind accounts. Actions are offered to finance officers
+// when the server has their route; the API checks the party's side again.
+import { enc, get, post } from "../api";
 import { agreements } from "../data";
-import { errorBox, h, loading, table } from "../dom";
-import { party } from "../session";
+import { actionForm, badge, csvButton, errorBox, field, h, loading, section, svg, table } from "../dom";
+import { fill, findRoute, type ApiRoute } from "../routes";
+import { has, party } from "../session";
 
 interface Account {
   code: string;
@@ -27,7 +31,7 @@ interface Ageing {
   days_61_90: number;
   days_over_90: number;
 }
-interface Bill {
+export interface Bill {
   number: string;
   supplier: string;
   debtor: string;
@@ -47,6 +51,23 @@ interface Ceiling {
   pending: number;
   posted: number;
 }
+interface NetRow {
+  party: string;
+  counterparty: string;
+  unit: string;
+  owed_to: number;
+  owes: number;
+  pending_owes: number;
+  net: number;
+  total?: boolean;
+}
+export interface LedgerAlert {
+  kind: string;
+  subject: string;
+  days: number;
+  detail: string;
+}
+type Row = Record<string, unknown>;
 
 const isCurrency = (u: string) => /^[A-Z]{3}$/.test(u);
 
@@ -57,38 +78,16 @@ export function amount(minor: number, unit: string): string {
   return `${v} ${unit}`;
 }
 
-function csvButton(name: string, headers: string[], rows: (string | number)[][]): HTMLElement {
-  const quote = (v: string | number) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
-  return h(
-    "button",
-    {
-      type: "button",
-      class: "secondary small",
-      onclick: () => {
-        const text = [headers, ...rows].map((r) => r.map(quote).join(",")).join("\n") + "\n";
-        const a = h("a", { href: URL.createObjectURL(new Blob([text], { type: "text/csv" })), download: `${name}.csv` });
-        a.click();
-        setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-      },
-    },
-    "CSV",
-  );
-}
-
-function section(title: string, id: string, ...body: (Element | null)[]): HTMLElement {
-  return h("section", { class: "card", "aria-labelledby": id }, h("h2", { id }, title), ...body);
+// "4254250.00 RUB": an amount as the API reads one, without grouping.
+function plainAmount(minor: number, currency: string): string {
+  const sign = minor < 0 ? "-" : "";
+  const a = Math.abs(minor);
+  return `${sign}${Math.floor(a / 100)}.${String(a % 100).padStart(2, "0")} ${currency}`;
 }
 
 // Open bills by age as horizontal stacked bars, one per creditor→debtor.
 function ageingChart(rows: Ageing[]): SVGSVGElement | null {
   if (!rows.length) return null;
-  const NS = "http://www.w3.org/2000/svg";
-  const el = <K extends keyof SVGElementTagNameMap>(t: K, a: Record<string, string | number>, text?: string) => {
-    const e = document.createElementNS(NS, t);
-    for (const [k, v] of Object.entries(a)) e.setAttribute(k, String(v));
-    if (text !== undefined) e.textContent = text;
-    return e;
-  };
   const buckets: [keyof Ageing, string][] = [
     ["days_0_30", "0–30"],
     ["days_31_60", "31–60"],
@@ -98,32 +97,86 @@ function ageingChart(rows: Ageing[]): SVGSVGElement | null {
   const W = 640, rowH = 34, left = 150, top = 28;
   const total = (r: Ageing) => buckets.reduce((s, [k]) => s + (r[k] as number), 0);
   const max = Math.max(1, ...rows.map(total));
-  const svg = el("svg", { viewBox: `0 0 ${W} ${top + rows.length * rowH + 8}`, class: "chart", role: "img" });
-  svg.setAttribute("aria-label", "Ageing of open bills by days outstanding");
+  const chart = svg("svg", { viewBox: `0 0 ${W} ${top + rows.length * rowH + 8}`, class: "chart", role: "img" });
+  chart.setAttribute("aria-label", "Ageing of open bills by days outstanding");
   buckets.forEach(([, name], i) => {
-    svg.append(el("rect", { x: left + i * 90, y: 6, width: 12, height: 12, class: `age-${i}` }), el("text", { x: left + i * 90 + 16, y: 16 }, `${name} days`));
+    chart.append(svg("rect", { x: left + i * 90, y: 6, width: 12, height: 12, class: `age-${i}` }), svg("text", { x: left + i * 90 + 16, y: 16 }, `${name} days`));
   });
   rows.forEach((r, j) => {
     const y = top + j * rowH;
-    svg.append(el("text", { x: 0, y: y + 18 }, `${r.creditor}←${r.debtor} ${r.currency}`));
+    chart.append(svg("text", { x: 0, y: y + 18 }, `${r.creditor}←${r.debtor} ${r.currency}`));
     let x = left;
     buckets.forEach(([k, name], i) => {
       const w = ((r[k] as number) / max) * (W - left - 100);
       if (w > 0) {
-        const rect = el("rect", { x, y: y + 4, width: w, height: rowH - 12, class: `age-${i}` });
-        rect.append(el("title", {}, `${name} days: ${amount(r[k] as number, r.currency)}`));
-        svg.append(rect);
+        const rect = svg("rect", { x, y: y + 4, width: w, height: rowH - 12, class: `age-${i}` });
+        rect.append(svg("title", {}, `${name} days: ${amount(r[k] as number, r.currency)}`));
+        chart.append(rect);
       }
       x += w;
     });
-    svg.append(el("text", { x: x + 6, y: y + 18 }, amount(total(r), r.currency)));
+    chart.append(svg("text", { x: x + 6, y: y + 18 }, amount(total(r), r.currency)));
   });
-  return svg;
+  return chart;
 }
+
+// Net position per currency from this party's receivable and payable
+// accounts, for a server without the net-position report (debit positive:
+// the partner owes this party).
+function netFromAccounts(accounts: Account[]): NetRow[] {
+  const rows = new Map<string, NetRow>();
+  for (const a of accounts) {
+    if (a.party !== party() || !/^(billed-)?(receivable|payable)$/.test(a.purpose)) continue;
+    const r = rows.get(a.unit) ?? { party: party(), counterparty: a.counterparty, unit: a.unit, owed_to: 0, owes: 0, pending_owes: 0, net: 0 };
+    const bal = a.debits_posted - a.credits_posted;
+    if (bal > 0) r.owed_to += bal;
+    else r.owes -= bal;
+    if (/payable/.test(a.purpose)) r.pending_owes += a.credits_pending - a.debits_pending;
+    r.net = r.owed_to - r.owes;
+    rows.set(a.unit, r);
+  }
+  return [...rows.values()];
+}
+
+const str = (v: unknown) => (v === undefined || v === null ? "" : typeof v === "object" ? JSON.stringify(v) : String(v));
+
+// Ledger routes this server has (null where it has none).
+interface LedgerRoutes {
+  net: ApiRoute | null;
+  createBill: ApiRoute | null;
+  pay: ApiRoute | null;
+  rik: ApiRoute | null;
+  rikDeliver: ApiRoute | null;
+  eveList: ApiRoute | null;
+  evePropose: ApiRoute | null;
+  eveAccept: ApiRoute | null;
+  statement: ApiRoute | null;
+  rates: ApiRoute | null;
+}
+
+async function ledgerRoutes(): Promise<LedgerRoutes> {
+  const [net, createBill, pay, rik, rikDeliver, eveList, evePropose, eveAccept, statement, rates] = await Promise.all([
+    findRoute("GET", /^\/ledger\/\{[^}]+\}\/net(-position)?$/),
+    findRoute("POST", /^\/ledger\/\{[^}]+\}\/bills$/),
+    findRoute("POST", /\/bills\/\{[^}]+\}\/pay(ments?)?$/),
+    findRoute("GET", /^\/ledger\/\{[^}]+\}\/rik$/),
+    findRoute("POST", /\/rik\/\{[^}]+\}\/(deliver|returns?|deliveries)$/),
+    findRoute("GET", /^\/ledger\/\{[^}]+\}\/(eve|offsets)$/),
+    findRoute("POST", /^\/ledger\/\{[^}]+\}\/(eve|offsets)$/),
+    findRoute("POST", /\/(eve|offsets)\/\{[^}]+\}\/accept$/),
+    findRoute("GET", /^\/ledger\/\{[^}]+\}\/statement$/),
+    findRoute("GET", /^\/ledger\/rates$|^\/rates$/),
+  ]);
+  return { net, createBill, pay, rik, rikDeliver, eveList, evePropose, eveAccept, statement, rates };
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+const dayIso = (d: string) => (d ? `${d}T00:00:00Z` : "");
+const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`);
 
 export async function ledgerView(main: HTMLElement, params: Record<string, string>): Promise<void> {
   main.append(h("h1", null, "Ledger"));
-  const ags = await agreements();
+  const [ags, routes] = await Promise.all([agreements(), ledgerRoutes()]);
   if (!ags.length) {
     main.append(h("p", { class: "empty" }, "No agreement binds your party."));
     return;
@@ -133,62 +186,217 @@ export async function ledgerView(main: HTMLElement, params: Record<string, strin
     { id: "agreement" },
     ags.map((a) => h("option", { value: a.code, selected: a.code === params.agreement }, `${a.code} — ${a.title}`)),
   );
+  const jump = h(
+    "nav",
+    { class: "jump", "aria-label": "Ledger sections" },
+    [
+      ["net-h", "Position"],
+      ["bill-h", "Bills"],
+      ["settle-h", "Settlement"],
+      ["stmt-h", "Statement"],
+      ["acc-h", "Balances"],
+      ["age-h", "Ageing"],
+      ["lal-h", "Alerts"],
+    ].map(([id, t]) => h("a", { href: `#${id}-s` }, t)),
+  );
   const body = h("div", null);
-  main.append(h("div", { class: "field inline" }, h("label", { for: "agreement" }, "Agreement"), sel), body);
-  const load = async () => {
+  main.append(h("div", { class: "field inline" }, h("label", { for: "agreement" }, "Agreement"), sel), jump, body);
+  const finance = has("finance");
+
+  const load = async (notice?: string) => {
     const ag = sel.value;
     body.replaceChildren(loading("the ledger"));
     const r = <T>(name: string) => get<T>(`/ledger/${enc(ag)}/${name}`);
     try {
-      const [acc, age, bills, ceil, alerts] = await Promise.all([
+      const [acc, age, bills, ceil, alerts, netRows, rik, eve, rates] = await Promise.all([
         r<{ accounts: Account[] }>("accounts"),
         r<{ ageing: Ageing[] }>("ageing"),
         r<{ bills: Bill[] }>("bills"),
         r<{ ceiling: Ceiling[] }>("ceiling"),
-        r<{ alerts: { kind: string; subject: string; days: number; detail: string }[] }>("alerts"),
+        r<{ alerts: LedgerAlert[] }>("alerts"),
+        routes.net ? get<Record<string, NetRow[]>>(fill(routes.net, ag)).then((x) => Object.values(x)[0] ?? []) : null,
+        routes.rik ? get<Record<string, Row[]>>(fill(routes.rik, ag)).then((x) => Object.values(x)[0] ?? []) : null,
+        routes.eveList ? get<Record<string, Row[]>>(fill(routes.eveList, ag)).then((x) => Object.values(x)[0] ?? []) : null,
+        routes.rates ? get<Record<string, Row[]>>(fill(routes.rates)).then((x) => Object.values(x)[0] ?? []) : null,
       ]);
-      // Net position per currency: the posted balances of this party's
-      // receivable and payable accounts, billed or not (debit positive:
-      // the partner owes this party).
-      const net = new Map<string, number>();
-      for (const a of acc.accounts) {
-        if (a.party !== party() || !/^(billed-)?(receivable|payable)$/.test(a.purpose)) continue;
-        net.set(a.unit, (net.get(a.unit) ?? 0) + a.debits_posted - a.credits_posted);
+      const reload = (msg: string) => () => void load(msg);
+
+      // ---- Net position.
+      const net = (netRows ?? netFromAccounts(acc.accounts)).filter((n) => n.party === party());
+      const netSection = section(
+        "Net position",
+        "net-h",
+        table(
+          ["Currency", `Owed to ${party()}`, `Owed by ${party()}`, "Reserved", "Net"],
+          net.map((n) => [
+            n.total ? h("strong", null, `${n.unit} (total)`) : n.unit,
+            n.owed_to ? amount(n.owed_to, n.unit) : "—",
+            n.owes ? amount(n.owes, n.unit) : "—",
+            n.pending_owes ? amount(n.pending_owes, n.unit) : "—",
+            h("span", { class: n.net < 0 ? "neg" : "pos" }, amount(n.net, n.unit)),
+          ]),
+          "Net position",
+        ),
+      );
+
+      // ---- Bills, and billing and payment for finance.
+      const billHead = ["Bill", "Supplier", "Debtor", "Billed", "Due", "Total", "Paid", "Outstanding", "Status"];
+      const billRows = () =>
+        bills.bills.map((b) => [b.number, b.supplier, b.debtor, b.billed_at.slice(0, 10), b.due.slice(0, 10), plainAmount(b.total, b.currency), plainAmount(b.paid, b.currency), plainAmount(b.total - b.paid, b.currency), b.status]);
+      const billActions: HTMLElement[] = [];
+      if (finance && routes.createBill) {
+        const from = h("input", { type: "date", "data-field": "from" });
+        const to = h("input", { type: "date", "data-field": "to" });
+        billActions.push(
+          actionForm(
+            "Bill receipted support",
+            "bill",
+            [
+              h("p", { class: "muted" }, `Bills what ${party()} supplied and is owed under ${ag} that is not billed yet.`),
+              h("div", { class: "row" }, field("bill-from", "Claims posted from (optional)", from), field("bill-to", "before (optional)", to)),
+            ],
+            "Create bill",
+            async () => {
+              const b = await post<Bill>(fill(routes.createBill!, ag), {
+                ...(from.value ? { from: dayIso(from.value) } : {}),
+                ...(to.value ? { to: dayIso(to.value) } : {}),
+              });
+              setTimeout(reload(`Bill ${b.number} created for ${amount(b.total, b.currency)}.`));
+              return `Bill ${b.number} created.`;
+            },
+          ),
+        );
       }
+      const payable = bills.bills.filter((b) => b.debtor === party() && b.status !== "paid");
+      if (finance && routes.pay && payable.length) {
+        const billSel = h("select", { "data-field": "bill" }, payable.map((b) => h("option", { value: b.number }, `${b.number} — ${amount(b.total - b.paid, b.currency)} outstanding`)));
+        const amt = h("input", { "data-field": "amount", value: plainAmount(payable[0].total - payable[0].paid, payable[0].currency) });
+        billSel.addEventListener("change", () => {
+          const b = payable.find((x) => x.number === billSel.value)!;
+          amt.value = plainAmount(b.total - b.paid, b.currency);
+        });
+        // One key per form: a retry after a lost answer pays once.
+        let key = newKey();
+        billActions.push(
+          actionForm(
+            "Record a payment",
+            "pay",
+            [field("pay-bill", "Bill", billSel), field("pay-amount", "Amount", amt, "full or part, in the bill's currency, e.g. 1000.00 RUB")],
+            "Record payment",
+            async () => {
+              const b = await post<Bill>(fill(routes.pay!, billSel.value), { amount: amt.value.trim(), payment_id: key });
+              key = newKey();
+              setTimeout(reload(`Payment recorded: bill ${b.number} is ${b.status}.`));
+              return `Bill ${b.number} is ${b.status}.`;
+            },
+          ),
+        );
+      }
+      const billSection = section(
+        "Bills",
+        "bill-h",
+        bills.bills.length ? csvButton(`${ag}-bills`, billHead, billRows) : null,
+        table(
+          billHead,
+          bills.bills.map((b) => [b.number, b.supplier, b.debtor, b.billed_at.slice(0, 10), b.due.slice(0, 10), amount(b.total, b.currency), amount(b.paid, b.currency), amount(b.total - b.paid, b.currency), badge(b.status)]),
+          "Bills",
+        ),
+        billActions.length ? h("div", { class: "actions" }, billActions) : null,
+      );
+
+      // ---- Replacement in kind and equal-value exchange.
+      const settle: HTMLElement[] = [];
+      if (rik) {
+        const cols = ["key", "creditor", "debtor", "item", "facility", "quantity", "delivered", "due", "status"].filter((c) => rik.some((x) => c in x));
+        settle.push(h("h3", null, "Replacement in kind"), table(cols, rik.map((x) => cols.map((c) => str(x[c]))), "Replacement-in-kind obligations"));
+        const open = rik.filter((x) => x.debtor === party() && x.status === "open");
+        if (routes.rikDeliver && open.length && has("finance", "logistics-officer")) {
+          const keySel = h("select", { "data-field": "key" }, open.map((x) => h("option", { value: str(x.key) }, `${str(x.key)} ${str(x.item)}`)));
+          const qty = h("input", { "data-field": "quantity", placeholder: "12.5 tonne" });
+          settle.push(
+            actionForm("Return in kind", "rik", [h("div", { class: "row" }, field("rik-key", "Obligation", keySel), field("rik-q", "Quantity returned", qty))], "Record return", async () => {
+              const o = await post<Row>(fill(routes.rikDeliver!, keySel.value), { quantity: qty.value.trim() });
+              setTimeout(reload(`Return recorded against ${str(o.key ?? keySel.value)}: ${str(o.status)}.`));
+              return "Return recorded.";
+            }),
+          );
+        }
+      }
+      if (routes.evePropose || eve) {
+        settle.push(h("h3", null, "Equal-value exchange"));
+        if (eve) {
+          const cols = ["id", "currency", "offset", "accepted_by", "status"];
+          settle.push(table(cols, eve.map((x) => cols.map((c) => (c === "offset" ? amount(Number(x.offset), str(x.currency)) : str(x[c])))), "Offset proposals"));
+        }
+        if (finance && routes.evePropose) {
+          settle.push(
+            actionForm("Propose an offset", "eve-propose", [h("p", { class: "muted" }, "Nets both parties' open equal-value-exchange claims; both finance officers must accept.")], "Propose offset", async () => {
+              const p = await post<Row>(fill(routes.evePropose!, ag), {});
+              setTimeout(reload(`Offset ${str(p.id)} proposed: ${amount(Number(p.offset), str(p.currency))}.`));
+              return "Proposed.";
+            }),
+          );
+        }
+        const pending = (eve ?? []).filter((x) => x.status === "proposed" && !(x.accepted_by as string[] | undefined)?.includes(party()));
+        if (finance && routes.eveAccept && pending.length) {
+          const idSel = h("select", { "data-field": "id" }, pending.map((x) => h("option", { value: str(x.id) }, str(x.id))));
+          settle.push(
+            actionForm("Accept an offset", "eve-accept", [field("eve-id", "Proposal", idSel)], "Accept", async () => {
+              const p = await post<Row>(fill(routes.eveAccept!, idSel.value), {});
+              setTimeout(reload(`Offset ${str(p.id)} is ${str(p.status)}.`));
+              return "Accepted.";
+            }),
+          );
+        }
+      }
+      if (rates) {
+        const cols = ["from", "to", "valid_from", "rate"];
+        settle.push(h("h3", null, "Exchange rates"), table(cols, rates.map((x) => cols.map((c) => str(x[c]))), "Exchange rates"));
+      }
+      const settleSection = section(
+        "Settlement",
+        "settle-h",
+        settle.length ? settle : h("p", { class: "empty" }, "This server offers no settlement routes."),
+      );
+
+      // ---- Statement of a party for a period.
+      const stmtSection = section("Statement", "stmt-h");
+      if (routes.statement) {
+        const partyes = [...new Set(acc.accounts.map((a) => a.party))];
+        const who = h("select", { "data-field": "party" }, (partyes.length ? partyes : [party()]).map((p) => h("option", { value: p, selected: p === party() }, p)));
+        const from = h("input", { type: "date", "data-field": "from", value: `${today().slice(0, 4)}-01-01` });
+        const to = h("input", { type: "date", "data-field": "to" });
+        const out = h("div", null);
+        const form = actionForm(
+          "Statement",
+          "statement",
+          [h("div", { class: "row" }, field("stmt-party", "Party", who), field("stmt-from", "From", from), field("stmt-to", "To (exclusive, optional)", to))],
+          "Show statement",
+          async () => {
+            const q = new URLSearchParams({ party: who.value, ...(from.value ? { from: dayIso(from.value) } : {}), ...(to.value ? { to: dayIso(to.value) } : {}) });
+            const res = await get<Record<string, Row[]>>(`${fill(routes.statement!, ag)}?${q}`);
+            const lines = Object.values(res).find(Array.isArray) ?? [];
+            const cols = [...new Set(lines.flatMap((l) => Object.keys(l)))].filter((c) => typeof lines[0]?.[c] !== "object");
+            const rows = () => lines.map((l) => cols.map((c) => str(l[c])));
+            out.replaceChildren(lines.length ? csvButton(`${ag}-${who.value}-statement`, cols, rows) : "", table(cols, rows(), "Statement lines"));
+            return `${lines.length} statement lines.`;
+          },
+        );
+        form.classList.add("plain");
+        stmtSection.append(form, out);
+      } else stmtSection.append(h("p", { class: "empty" }, "This server offers no statement route."));
+
+      // ---- Balances per account.
       const accHead = ["Account", "Party", "Purpose", "Counterparty", "Posted balance", "Pending debits", "Pending credits"];
-      const accRows = acc.accounts.map((a) => [
-        a.code,
-        a.party,
-        a.purpose,
-        a.counterparty,
-        amount(a.debits_posted - a.credits_posted, a.unit),
-        amount(a.debits_pending, a.unit),
-        amount(a.credits_pending, a.unit),
-      ]);
-      const billHead = ["Bill", "Supplier", "Debtor", "Billed", "Due", "Total", "Paid", "Status"];
-      const billRows = bills.bills.map((b) => [
-        b.number,
-        b.supplier,
-        b.debtor,
-        b.billed_at.slice(0, 10),
-        b.due.slice(0, 10),
-        amount(b.total, b.currency),
-        amount(b.paid, b.currency),
-        b.status,
-      ]);
+      const accRows = () =>
+        acc.accounts.map((a) => [a.code, a.party, a.purpose, a.counterparty, amount(a.debits_posted - a.credits_posted, a.unit), amount(a.debits_pending, a.unit), amount(a.credits_pending, a.unit)]);
+
       body.replaceChildren(
+        notice ? h("p", { class: "notice", role: "status", tabindex: -1 }, notice) : "",
         h(
           "div",
           { class: "grid" },
-          section(
-            "Net position",
-            "net-h",
-            table(
-              ["Currency", `Owed to ${party()}`, `Owed by ${party()}`],
-              [...net].map(([c, v]) => [c, v > 0 ? amount(v, c) : "—", v < 0 ? amount(-v, c) : "—"]),
-              "Net position",
-            ),
-          ),
+          netSection,
           section(
             "Annual ceiling",
             "ceil-h",
@@ -199,19 +407,18 @@ export async function ledgerView(main: HTMLElement, params: Record<string, strin
             ),
           ),
         ),
-        section("Balances", "acc-h", csvButton(`${ag}-accounts`, accHead, accRows), table(accHead, accRows, "Accounts")),
+        billSection,
+        settleSection,
+        stmtSection,
+        section("Balances", "acc-h", csvButton(`${ag}-accounts`, accHead, accRows), table(accHead, accRows(), "Accounts")),
         section("Ageing", "age-h", ageingChart(age.ageing) ?? h("p", { class: "empty" }, "No open bills.")),
-        section("Bills", "bill-h", csvButton(`${ag}-bills`, billHead, billRows), table(billHead, billRows, "Bills")),
-        section(
-          "Alerts",
-          "lal-h",
-          table(["Kind", "Subject", "Days", "Detail"], alerts.alerts.map((a) => [a.kind, a.subject, String(a.days), a.detail]), "Alerts"),
-        ),
+        section("Alerts", "lal-h", table(["Kind", "Subject", "Days", "Detail"], alerts.alerts.map((a) => [a.kind, a.subject, String(a.days), a.detail]), "Alerts")),
       );
+      if (notice) (body.querySelector(".notice") as HTMLElement | null)?.focus();
     } catch (e) {
       body.replaceChildren(errorBox(e));
     }
   };
-  sel.addEventListener("change", load);
+  sel.addEventListener("change", () => void load());
   await load();
 }

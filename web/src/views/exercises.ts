@@ -1,0 +1,291 @@
+// The exercise planner: the exercises the party takes part in, and for one
+// exercise its port calls, the berth plan of each facility as a Gantt chart
+// (one row per berth, conflicts with what is already reserved shaded red),
+// and the capacity of each facility over the exercise's period (places
+// held against capacity, fuel stock against time).
+import { enc, get } from "../api";
+import { facilities } from "../data";
+import { badge, errorBox, h, loading, section, svg, table, when } from "../dom";
+import { fill, findRoute, firstArray, type ApiRoute } from "../routes";
+import { party } from "../session";
+
+interface PortCall {
+  unit: string;
+  facility: string;
+  arrive: string;
+  depart: string;
+  priority?: number;
+}
+interface Exercise {
+  code: string;
+  name: string;
+  purpose: string;
+  description?: string;
+  agreement: string;
+  start: string;
+  end: string;
+  parties: string[];
+  units: string[];
+  facilities: string[];
+  calls: PortCall[];
+  status: string;
+  version?: number;
+}
+interface Slot {
+  call: number;
+  unit: string;
+  berth: string;
+  start: string;
+  end: string;
+  delay_hours: number;
+}
+interface BerthPlan {
+  facility: string;
+  berths: string[];
+  slots: Slot[];
+  method?: string;
+  problem?: string;
+}
+export interface Conflict {
+  facility: string;
+  resource: string;
+  from: string;
+  to: string;
+  capacity: number;
+  demand: number;
+  orders: string[];
+  stock_unit?: string;
+}
+interface Plan {
+  berth_plans: BerthPlan[];
+  conflicts: Conflict[];
+  orders?: { label: string; requester?: string; request?: { facility: string; unit: string } }[];
+}
+interface Held {
+  order: string;
+  unit: string;
+  amount: number;
+  start: string;
+  end: string;
+}
+interface Usage {
+  facility: string;
+  resources: {
+    resource: string;
+    kind: string;
+    capacity: number;
+    detail?: string;
+    held: Held[];
+    peak?: number;
+    stock?: { at: string; stock: number; what: string }[];
+  }[];
+}
+
+const ms = (iso: string) => Date.parse(iso);
+
+export async function exerciseRoutes(): Promise<{ list: ApiRoute | null; one: ApiRoute | null; plan: ApiRoute | null; usage: ApiRoute | null }> {
+  const [list, one, plan, usage] = await Promise.all([
+    findRoute("GET", /^\/exercises$/),
+    findRoute("GET", /^\/exercises\/\{[^}]+\}$/),
+    findRoute("GET", /^\/exercises\/\{[^}]+\}\/plan$/),
+    findRoute("GET", /^\/(facilities|capacity)\/\{[^}]+\}\/(capacity|usage)$/),
+  ]);
+  return { list, one, plan, usage };
+}
+
+export async function exercisesView(main: HTMLElement): Promise<void> {
+  main.append(h("h1", null, "Exercises"));
+  const r = await exerciseRoutes();
+  if (!r.list) {
+    main.append(h("p", { class: "empty" }, "This server has no exercise routes."));
+    return;
+  }
+  const wait = main.appendChild(loading("exercises"));
+  const list = firstArray<Exercise>(await get(fill(r.list)));
+  wait.remove();
+  main.append(
+    table(
+      ["Exercise", "Name", "Status", "Agreement", "From", "To", "Units", "Calls"],
+      list.map((x) => [
+        h("a", { href: `/exercises/${enc(x.code)}`, "data-link": true }, x.code),
+        x.name,
+        badge(x.status),
+        x.agreement,
+        when(x.start),
+        when(x.end),
+        String(x.units.length),
+        String(x.calls.length),
+      ]),
+      "Exercises",
+    ),
+  );
+}
+
+// One berth plan as a Gantt chart over [t0, t1): rows are berths, bars the
+// ships alongside; a bar whose ship is named in a conflict at this
+// facility, and the conflict's time span, are drawn as conflicts.
+function gantt(bp: BerthPlan, conflicts: Conflict[], t0: number, t1: number, calls: PortCall[]): SVGSVGElement {
+  const rows = bp.berths.length ? bp.berths : [...new Set(bp.slots.map((s) => s.berth))];
+  const W = 900, L = 90, R = 10, T = 26, rowH = 30;
+  const H = T + rows.length * rowH + 10;
+  const x = (t: number) => L + ((t - t0) / Math.max(1, t1 - t0)) * (W - L - R);
+  const chart = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart gantt", role: "img", "data-facility": bp.facility });
+  chart.setAttribute("aria-label", `Berth plan at ${bp.facility}: ${bp.slots.length} ships on ${rows.length} berths, ${conflicts.length} conflicts`);
+  // Day ticks.
+  const day = 864e5;
+  const step = Math.max(1, Math.ceil((t1 - t0) / day / 10));
+  for (let t = Math.ceil(t0 / day) * day; t <= t1; t += step * day) {
+    chart.append(svg("line", { x1: x(t), x2: x(t), y1: T - 4, y2: H - 6, class: "grid" }), svg("text", { x: x(t) + 2, y: T - 8 }, new Date(t).toISOString().slice(5, 10)));
+  }
+  for (const c of conflicts) {
+    const band = svg("rect", { x: x(ms(c.from)), y: T - 2, width: Math.max(2, x(ms(c.to)) - x(ms(c.from))), height: rows.length * rowH, class: "conflict-band" });
+    band.append(svg("title", {}, `${c.resource}: capacity ${c.capacity}, asked ${c.demand} (${c.orders.join(", ")})`));
+    chart.append(band);
+  }
+  rows.forEach((b, i) => {
+    chart.append(svg("text", { x: 4, y: T + i * rowH + 19 }, b));
+  });
+  const conflicted = new Set(conflicts.flatMap((c) => c.orders));
+  for (const s of bp.slots) {
+    const i = Math.max(0, rows.indexOf(s.berth));
+    const a = ms(s.start), e = ms(s.end);
+    const clash = conflicts.some((c) => ms(c.from) < e && a < ms(c.to) && (conflicted.has(s.unit) || c.orders.some((o) => o.includes(`/${s.call + 1}`)) || c.resource.startsWith("berth")));
+    const g = svg("g", { class: `slot${clash ? " conflict" : ""}`, tabindex: 0 });
+    const call = calls[s.call];
+    g.setAttribute("aria-label", `${s.unit} at berth ${s.berth} from ${when(s.start)} to ${when(s.end)}${s.delay_hours ? `, ${s.delay_hours} h late` : ""}${clash ? ", in conflict" : ""}`);
+    g.append(
+      svg("title", {}, `${s.unit}: ${when(s.start)} – ${when(s.end)}${call ? ` (asked ${when(call.arrive)})` : ""}${s.delay_hours ? `, delayed ${s.delay_hours} h` : ""}`),
+      svg("rect", { x: x(a), y: T + i * rowH + 4, width: Math.max(3, x(e) - x(a)), height: rowH - 8, rx: 3 }),
+      svg("text", { x: x(a) + 4, y: T + i * rowH + 19 }, s.unit),
+    );
+    chart.append(g);
+  }
+  return chart;
+}
+
+// Places held of each counted resource over time against its capacity
+// (step lines), or the projected stock of each fuel grade.
+function capacityChart(u: Usage, t0: number, t1: number): HTMLElement {
+  const out = h("div", { class: "cap-charts" });
+  for (const r of u.resources) {
+    const W = 420, H = 120, L = 44, R = 8, T = 10, B = 20;
+    const x = (t: number) => L + ((Math.min(Math.max(t, t0), t1) - t0) / Math.max(1, t1 - t0)) * (W - L - R);
+    let pts: [number, number][];
+    let max: number;
+    if (r.stock && r.stock.length) {
+      pts = r.stock.map((p) => [ms(p.at), p.stock]);
+      max = Math.max(r.capacity, ...pts.map((p) => p[1]), 1);
+    } else {
+      const events = r.held.flatMap((hd) => [[ms(hd.start), hd.amount], [ms(hd.end), -hd.amount]] as [number, number][]).sort((a, b) => a[0] - b[0]);
+      let level = 0;
+      pts = [[t0, 0]];
+      for (const [t, d] of events) {
+        pts.push([t, level]);
+        level += d;
+        pts.push([t, level]);
+      }
+      pts.push([t1, level]);
+      max = Math.max(r.capacity, ...pts.map((p) => p[1]), 1);
+    }
+    const y = (v: number) => T + (1 - v / max) * (H - T - B);
+    const over = pts.some((p) => p[1] > r.capacity) && !r.stock?.length;
+    const chart = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: `chart capacity${over ? " over" : ""}`, role: "img" });
+    chart.setAttribute("aria-label", `${r.resource} at ${u.facility}: capacity ${r.capacity}, peak ${Math.max(...pts.map((p) => p[1]))}`);
+    chart.append(
+      svg("line", { x1: L, x2: W - R, y1: y(r.capacity), y2: y(r.capacity), class: "reserve" }),
+      svg("path", { d: pts.map((p, i) => `${i ? "L" : "M"}${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join(""), class: "fuel-line" }),
+      svg("text", { x: L - 4, y: y(r.capacity) + 4, "text-anchor": "end" }, String(r.capacity)),
+      svg("text", { x: L - 4, y: y(0) + 4, "text-anchor": "end" }, "0"),
+      svg("text", { x: L, y: H - 4 }, new Date(t0).toISOString().slice(5, 10)),
+      svg("text", { x: W - R, y: H - 4, "text-anchor": "end" }, new Date(t1).toISOString().slice(5, 10)),
+    );
+    out.append(h("figure", null, h("figcaption", null, `${r.resource}${r.detail ? ` (${r.detail})` : ""}`), chart));
+  }
+  return out;
+}
+
+export async function exerciseView(main: HTMLElement, params: Record<string, string>): Promise<void> {
+  const r = await exerciseRoutes();
+  main.append(h("p", { class: "crumbs" }, h("a", { href: "/exercises", "data-link": true }, "Exercises")), h("h1", null, params.code));
+  if (!r.one) {
+    main.append(h("p", { class: "empty" }, "This server has no exercise routes."));
+    return;
+  }
+  const wait = main.appendChild(loading("the exercise"));
+  const x = await get<Exercise>(fill(r.one, params.code)).catch((e) => {
+    wait.remove();
+    throw e;
+  });
+  wait.remove();
+  const t0 = ms(x.start), t1 = ms(x.end);
+  main.append(
+    h(
+      "dl",
+      { class: "facts" },
+      [
+        ["Name", x.name],
+        ["Status", x.status],
+        ["Agreement", x.agreement],
+        ["Purpose", x.purpose],
+        ["From", when(x.start)],
+        ["To", when(x.end)],
+        ["Parties", x.parties.join(", ")],
+        ["Units", x.units.join(", ")],
+      ].map(([k, v]) => [h("dt", null, k), h("dd", null, v)]),
+    ),
+    x.description ? h("p", null, x.description) : "",
+    section("Port calls", "calls-h", table(["#", "Unit", "Facility", "Arrive", "Depart"], x.calls.map((c, i) => [String(i + 1), c.unit, c.facility, when(c.arrive), when(c.depart)]), "Port calls")),
+  );
+  const planBox = section("Berth plan", "gantt-h", loading("the berth plan"));
+  const capBox = section("Capacity over time", "cap-h");
+  main.append(planBox, capBox);
+  let conflicts: Conflict[] = [];
+  if (r.plan) {
+    try {
+      const plan = await get<Plan>(fill(r.plan, x.code));
+      conflicts = plan.conflicts ?? [];
+      const boxes = plan.berth_plans.map((bp) => {
+        const mine = conflicts.filter((c) => c.facility === bp.facility);
+        return h(
+          "div",
+          { class: "gantt-wrap" },
+          h("h3", null, `${bp.facility}${bp.method ? ` — ${bp.method}` : ""}`),
+          bp.problem ? h("div", { class: "error", role: "alert" }, bp.problem) : "",
+          gantt(bp, mine, t0, t1, x.calls),
+        );
+      });
+      planBox.replaceChildren(
+        h("h2", { id: "gantt-h" }, "Berth plan"),
+        ...(boxes.length ? boxes : [h("p", { class: "empty" }, "No call needs a berth.")]),
+        h("h3", null, `Conflicts (${conflicts.length})`),
+        table(
+          ["Facility", "Resource", "From", "To", "Capacity", "Asked", "Short by", "Orders"],
+          conflicts.map((c) => [c.facility, c.resource, when(c.from), when(c.to), String(c.capacity), String(c.demand), h("strong", { class: "neg" }, String(c.demand - c.capacity)), c.orders.join(", ")]),
+          "Capacity conflicts",
+        ),
+      );
+    } catch (e) {
+      planBox.replaceChildren(h("h2", { id: "gantt-h" }, "Berth plan"), errorBox(e));
+    }
+  } else planBox.replaceChildren(h("h2", { id: "gantt-h" }, "Berth plan"), h("p", { class: "empty" }, "This server has no exercise-plan route."));
+
+  if (!r.usage) {
+    capBox.append(h("p", { class: "empty" }, "This server has no capacity route."));
+    return;
+  }
+  const q = new URLSearchParams({ from: x.start, to: x.end });
+  const own = new Set((await facilities()).filter((f) => f.owner === party()).map((f) => f.code));
+  const others = x.facilities.filter((f) => !own.has(f));
+  if (others.length) capBox.append(h("p", { class: "muted" }, `The capacity of ${others.join(", ")} is for its owner to see.`));
+  for (const f of x.facilities.filter((c) => own.has(c))) {
+    const box = h("div", null, loading(`capacity at ${f}`));
+    capBox.append(h("h3", null, f), box);
+    try {
+      const u = await get<Usage>(`${fill(r.usage, f)}?${q}`);
+      box.replaceChildren(capacityChart(u, t0, t1));
+    } catch (e) {
+      // A partner's facility publishes no capacities: say so, in place.
+      box.replaceChildren(errorBox(e));
+    }
+  }
+}

@@ -1,0 +1,303 @@
+// The mission planner: one of the party's units, an origin and a
+// destination (facility codes or "LAT,LON"), a departure, a speed and an
+// objective go to the server's mission planner (the sea lanes for ships,
+// geodesics for aircraft); the route, the refuelling stops and the fuel
+// profile come back and are drawn on the map, in a chart and in tables. A
+// requester may then have the draft support orders for the partner stops
+// created, which go through the order lifecycle like any other.
+import { call, enc } from "../api";
+import { facilities, units } from "../data";
+import { actionForm, errorBox, field, h, loading, section, svg, table } from "../dom";
+import { mapLegend, worldMap, type Overlay } from "../map";
+import { fill, findRoute, type ApiRoute } from "../routes";
+import { has, party } from "../session";
+
+interface Place {
+  code: string;
+  name: string;
+  lat: number;
+  lon: number;
+}
+type LatLon = { lat: number; lon: number } | [number, number];
+interface Leg {
+  from: Place;
+  to: Place;
+  distance_nm: number;
+  depart: string;
+  arrive: string;
+  fuel_departure: number;
+  fuel_used: number;
+  fuel_arrival: number;
+  path?: LatLon[];
+}
+interface Stop {
+  facility: string;
+  name: string;
+  partner: boolean;
+  grade: string;
+  arrive: string;
+  depart: string;
+  fuel_arrival: number;
+  fuel_to_request: number;
+  cost: string;
+}
+export interface MissionPlan {
+  unit: string;
+  feasible: boolean;
+  reason?: string;
+  fuel_unit: string;
+  agreement: string;
+  partner: string;
+  reserve: number;
+  total_nm: number;
+  total_hours: number;
+  partner_stops: number;
+  cost: string;
+  min_fuel: number | null;
+  legs: Leg[];
+  stops: Stop[];
+  excluded: { facility: string; reason: string }[];
+  orders?: { number: string; facility: string; state?: string }[];
+}
+
+const fixed = (v: number, d = 1) => v.toLocaleString("en-GB", { minimumFractionDigits: d, maximumFractionDigits: d });
+const time = (iso: string) => iso.replace("T", " ").replace(/:00Z$/, "Z");
+
+// A leg's line as [lon, lat] pairs: the sea-lane path when the API sends
+// one, else the great circle between its ends.
+function legCoords(l: Leg): [number, number][] {
+  const pts = (l.path ?? []).map((p): [number, number] => (Array.isArray(p) ? [p[0], p[1]] : [p.lon, p.lat]));
+  return pts.length > 1 ? pts : [[l.from.lon, l.from.lat], [l.to.lon, l.to.lat]];
+}
+
+export function missionOverlay(plan: MissionPlan, cls = "mission"): Overlay {
+  return {
+    lines: plan.legs.map((l, i) => ({
+      coords: legCoords(l),
+      cls,
+      label: `Leg ${i + 1}: ${l.from.code || "start"} to ${l.to.code || "end"}, ${fixed(l.distance_nm)} nm`,
+    })),
+    marks: plan.stops.map((s) => {
+      const leg = plan.legs.find((l) => l.to.code === s.facility);
+      return {
+        lon: leg?.to.lon ?? 0,
+        lat: leg?.to.lat ?? 0,
+        cls: s.partner ? "stop partner-stop" : "stop own-stop",
+        label: `Stop ${s.facility}: request ${fixed(s.fuel_to_request)} ${plan.fuel_unit} of ${s.grade}`,
+        text: s.facility,
+      };
+    }),
+  };
+}
+
+// Fuel on board against distance sailed: down along each leg, up at each
+// stop, with the reserve as a dashed line.
+function fuelChart(plan: MissionPlan): SVGSVGElement {
+  const W = 640, H = 220, L = 60, R = 12, T = 14, B = 34;
+  const pts: { nm: number; fuel: number }[] = [];
+  let nm = 0;
+  for (const l of plan.legs) {
+    pts.push({ nm, fuel: l.fuel_departure });
+    nm += l.distance_nm;
+    pts.push({ nm, fuel: l.fuel_arrival });
+  }
+  const maxFuel = Math.max(1, ...pts.map((p) => p.fuel), plan.reserve);
+  const x = (v: number) => L + (v / Math.max(1, nm)) * (W - L - R);
+  const y = (v: number) => T + (1 - v / maxFuel) * (H - T - B);
+  const chart = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart fuel", role: "img" });
+  chart.setAttribute("aria-label", `Fuel on board over ${fixed(nm, 0)} nm, lowest ${fixed(plan.min_fuel ?? 0)} ${plan.fuel_unit}`);
+  for (let i = 0; i <= 4; i++) {
+    const v = (maxFuel * i) / 4;
+    chart.append(svg("line", { x1: L, x2: W - R, y1: y(v), y2: y(v), class: "grid" }), svg("text", { x: L - 6, y: y(v) + 4, "text-anchor": "end" }, fixed(v, 0)));
+  }
+  chart.append(
+    svg("line", { x1: L, x2: W - R, y1: y(plan.reserve), y2: y(plan.reserve), class: "reserve" }),
+    svg("text", { x: W - R, y: y(plan.reserve) - 4, "text-anchor": "end", class: "reserve-label" }, `reserve ${fixed(plan.reserve)}`),
+    svg("path", { d: pts.map((p, i) => `${i ? "L" : "M"}${x(p.nm).toFixed(1)},${y(p.fuel).toFixed(1)}`).join(""), class: "fuel-line" }),
+    svg("text", { x: L, y: H - 8 }, "0 nm"),
+    svg("text", { x: W - R, y: H - 8, "text-anchor": "end" }, `${fixed(nm, 0)} nm`),
+    svg("text", { x: 4, y: T + 4 }, plan.fuel_unit),
+  );
+  let at = 0;
+  for (const l of plan.legs.slice(0, -1)) {
+    at += l.distance_nm;
+    chart.append(svg("text", { x: x(at), y: H - 20, "text-anchor": "middle", class: "stop-label" }, l.to.code));
+  }
+  return chart;
+}
+
+function isoFromLocal(v: string): string {
+  return v ? new Date(`${v}:00Z`).toISOString().replace(/\.\d{3}Z$/, "Z") : "";
+}
+
+export async function missionView(main: HTMLElement): Promise<void> {
+  main.append(h("h1", null, "Mission planner"));
+  const wait = main.appendChild(loading("units and facilities"));
+  const [route, us, fs] = await Promise.all([findRoute("POST", /mission/).then((r) => r ?? findRoute("GET", /mission/)), units(), facilities()]);
+  wait.remove();
+  if (!route) {
+    main.append(h("p", { class: "empty" }, "This server has no mission-planning route."));
+    return;
+  }
+  if (route.roles.length && !has(...route.roles)) {
+    main.append(h("div", { class: "error", role: "alert" }, `Planning a mission is for the roles ${route.roles.join(", ")}.`));
+    return;
+  }
+  if (!us.length) {
+    main.append(h("p", { class: "empty" }, `${party()} has no units to plan for.`));
+    return;
+  }
+  const unit = h("select", { "data-field": "unit" }, us.map((u) => h("option", { value: u.code }, `${u.code} — ${u.name} (${u.kind})`)));
+  const places = h("datalist", { id: "places" }, fs.map((f) => h("option", { value: f.code }, `${f.name} (${f.owner})`)));
+  const own = fs.find((f) => f.owner === party());
+  const from = h("input", { "data-field": "from", list: "places", value: own?.code ?? "", autocomplete: "off" });
+  const to = h("input", { "data-field": "to", list: "places", autocomplete: "off" });
+  const start = new Date(Date.now() + 7 * 864e5).toISOString().slice(0, 11) + "08:00";
+  const depart = h("input", { "data-field": "depart", type: "datetime-local", value: start });
+  const speed = h("input", { "data-field": "speed", type: "number", min: "1", step: "0.5", placeholder: "cruise speed" });
+  const objective = h(
+    "select",
+    { "data-field": "objective" },
+    [["time", "shortest time"], ["distance", "shortest distance"], ["partner-stops", "fewest partner stops"], ["cost", "lowest fuel cost"]].map(([v, t]) => h("option", { value: v }, t)),
+  );
+  const cruise = h("span", { class: "hint" });
+  const showCruise = () => {
+    const u = us.find((x) => x.code === unit.value);
+    cruise.textContent = u ? `cruise ${u.cruise_speed_kn} kn, ${u.fuel_grade}` : "";
+  };
+  unit.addEventListener("change", showCruise);
+  showCruise();
+  const out = h("div", { "aria-live": "polite" });
+
+  const request = (createOrders: boolean) => {
+    const body: Record<string, unknown> = {
+      unit: unit.value,
+      from: from.value.trim(),
+      to: to.value.trim(),
+      depart: isoFromLocal(depart.value),
+      objective: objective.value,
+    };
+    if (speed.value) body.speed = Number(speed.value);
+    if (createOrders) body.create_orders = true;
+    return send(route, body);
+  };
+  const form = actionForm(
+    "Plan a mission",
+    "plan",
+    [
+      places,
+      h(
+        "div",
+        { class: "row" },
+        h("div", { class: "field" }, h("label", { for: "m-unit" }, "Unit"), Object.assign(unit, { id: "m-unit" }), cruise),
+        field("m-from", "Origin", from, "facility code or LAT,LON"),
+        field("m-to", "Destination", to, "facility code or LAT,LON"),
+      ),
+      h("div", { class: "row" }, field("m-depart", "Departure (UTC)", depart), field("m-speed", "Speed (kn)", speed), field("m-objective", "Objective", objective)),
+    ],
+    "Plan",
+    async () => {
+      out.replaceChildren(loading("the plan"));
+      try {
+        const plan = await request(false);
+        drawPlan(plan);
+        return plan.feasible
+          ? `${plan.legs.length} legs, ${fixed(plan.total_nm, 0)} nm in ${fixed(plan.total_hours / 24)} days, ${plan.stops.length} stops.`
+          : `No feasible plan: ${plan.reason ?? ""}`;
+      } catch (e) {
+        out.replaceChildren();
+        throw e;
+      }
+    },
+  );
+  main.append(form, out);
+
+  const drawPlan = (plan: MissionPlan) => {
+    const ov = missionOverlay(plan);
+    const used = new Set([...plan.legs.flatMap((l) => [l.from.code, l.to.code])]);
+    const map = worldMap(
+      fs.filter((f) => used.has(f.code)),
+      party(),
+      undefined,
+      ov,
+    );
+    map.setAttribute("aria-label", `Route of ${plan.unit}: ${plan.legs.length} legs, ${fixed(plan.total_nm, 0)} nm`);
+    const legRows = plan.legs.map((l, i) => [
+      String(i + 1),
+      l.from.code || `${l.from.lat.toFixed(2)},${l.from.lon.toFixed(2)}`,
+      l.to.code || `${l.to.lat.toFixed(2)},${l.to.lon.toFixed(2)}`,
+      fixed(l.distance_nm),
+      time(l.depart),
+      time(l.arrive),
+      fixed(l.fuel_departure),
+      fixed(l.fuel_used),
+      fixed(l.fuel_arrival),
+    ]);
+    const stopRows = plan.stops.map((s) => [s.facility, s.partner ? "partner" : "own", s.grade, time(s.arrive), time(s.depart), `${fixed(s.fuel_to_request)} ${plan.fuel_unit}`, s.partner ? s.cost : "—"]);
+    const orders = h("div", { "aria-live": "polite" });
+    const canDraft = has("requester") && plan.feasible && plan.partner_stops > 0;
+    out.replaceChildren(
+      plan.feasible ? "" : h("div", { class: "error", role: "alert" }, `No feasible plan: ${plan.reason ?? "unknown reason"}`),
+      h(
+        "div",
+        { class: "split" },
+        section("Route", "route-h", map, mapLegend(party(), [["mission", "route"], ["stop", "refuelling stop"]])),
+        section(
+          "Summary",
+          "sum-h",
+          h(
+            "dl",
+            { class: "facts" },
+            [
+              ["Unit", plan.unit],
+              ["Distance", `${fixed(plan.total_nm, 0)} nm`],
+              ["Time", `${fixed(plan.total_hours)} h (${fixed(plan.total_hours / 24)} days)`],
+              ["Stops", `${plan.stops.length} (${plan.partner_stops} partner)`],
+              ["Lowest fuel", plan.min_fuel === null ? "—" : `${fixed(plan.min_fuel)} ${plan.fuel_unit}`],
+              ["Reserve", `${fixed(plan.reserve)} ${plan.fuel_unit}`],
+              ["Partner fuel cost", plan.cost],
+              ["Agreement", plan.agreement || "—"],
+            ].map(([k, v]) => [h("dt", null, k), h("dd", null, v)]),
+          ),
+          canDraft
+            ? h("button", {
+                type: "button",
+                onclick: async (e: Event) => {
+                  const b = e.currentTarget as HTMLButtonElement;
+                  b.disabled = true;
+                  orders.replaceChildren(loading("the draft orders"));
+                  try {
+                    const res = await request(true);
+                    const made = res.orders ?? [];
+                    orders.replaceChildren(
+                      h("p", { class: "notice", role: "status" }, `${made.length} draft orders created.`),
+                      h("ul", null, made.map((o) => h("li", null, h("a", { href: `/orders/${enc(o.number)}`, "data-link": true }, o.number), ` at ${o.facility}`))),
+                    );
+                  } catch (err) {
+                    orders.replaceChildren(errorBox(err));
+                    b.disabled = false;
+                  }
+                },
+              }, "Create the draft orders")
+            : null,
+          orders,
+        ),
+      ),
+      section("Fuel profile", "fuel-h", fuelChart(plan)),
+      section("Legs", "legs-h", table(["Leg", "From", "To", "nm", "Depart", "Arrive", `Fuel out (${plan.fuel_unit})`, "Used", "Fuel in"], legRows, "Legs")),
+      section("Stops", "stops-h", table(["Stop", "Owner", "Grade", "Arrive", "Depart", "Request", "Cost"], stopRows, "Refuelling stops")),
+      plan.excluded.length ? section("Facilities not used", "excl-h", table(["Facility", "Why"], plan.excluded.map((x) => [x.facility, x.reason]), "Facilities not used")) : "",
+    );
+  };
+}
+
+// The plan, whether the server answers with it alone or as {plan, orders}.
+async function send(route: ApiRoute, body: Record<string, unknown>): Promise<MissionPlan> {
+  type Answer = MissionPlan & { plan?: MissionPlan };
+  let r: Answer;
+  if (route.method === "GET") {
+    const q = new URLSearchParams(Object.entries(body).map(([k, v]) => [k, String(v)]));
+    r = await call<Answer>("GET", `${fill(route)}?${q}`);
+  } else r = await call<Answer>("POST", fill(route), body);
+  return r.plan ? { ...r.plan, orders: r.orders } : r;
+}
