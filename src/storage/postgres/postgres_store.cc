@@ -5,9 +5,9 @@
 #include <utility>
 #include <vector>
 
-#include "migrations.h"
 #include "pg_conn.h"
 #include "relos/codec/codec.h"
+#include "storage/schema_migrations.h"
 #include "storage/sql_rows.h"
 #include "storage/store_errors.h"
 
@@ -722,7 +722,7 @@ class PostgresTransaction final : public internal::SqlRegistryTransaction<Postgr
 // writer lock so that two processes opening a new database at once do not
 // both migrate it, and no writer runs against a half-migrated schema.
 Status Migrate(PgConnection& conn, const std::string& url) {
-  const auto& migrations = internal::PostgresMigrations();
+  const auto& migrations = internal::SchemaMigrations(internal::SqlDialect::kPostgres);
   RETURN_IF_ERROR(conn.Exec(internal::kBeginWrite).status());
   auto apply = [&]() -> Status {
     RETURN_IF_ERROR(conn.Exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -780,7 +780,7 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& ur
 }
 
 int PostgresStore::LatestSchemaVersion() {
-  const auto& migrations = internal::PostgresMigrations();
+  const auto& migrations = internal::SchemaMigrations(internal::SqlDialect::kPostgres);
   return migrations.empty() ? 0 : migrations.back().version;
 }
 

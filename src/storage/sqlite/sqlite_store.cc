@@ -5,9 +5,9 @@
 #include <set>
 #include <utility>
 
-#include "migrations.h"
 #include "relos/codec/codec.h"
 #include "sqlite_db.h"
+#include "storage/schema_migrations.h"
 #include "storage/sql_rows.h"
 #include "storage/store_errors.h"
 
@@ -731,7 +731,7 @@ class SqliteTransaction final : public internal::SqlRegistryTransaction<SqliteTr
 
 // Brings the database to the latest schema in one write transaction.
 Status Migrate(Connection& conn, const std::string& path) {
-  const auto& migrations = internal::SqliteMigrations();
+  const auto& migrations = internal::SchemaMigrations(internal::SqlDialect::kSqlite);
   RETURN_IF_ERROR(conn.Exec("BEGIN IMMEDIATE"));
   auto apply = [&]() -> Status {
     RETURN_IF_ERROR(conn.Exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -799,7 +799,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
 }
 
 int SqliteStore::LatestSchemaVersion() {
-  const auto& migrations = internal::SqliteMigrations();
+  const auto& migrations = internal::SchemaMigrations(internal::SqlDialect::kSqlite);
   return migrations.empty() ? 0 : migrations.back().version;
 }
 
