@@ -4,8 +4,11 @@
 //   an Indian requester raises an order (first meeting the API's
 //   validation), a Russian approver approves part of it, the Russian
 //   logistics officer delivers, the Indian receiver receipts, Indian finance
-//   sees the ledger balances change, and its close is refused while the
-//   balance is open (billing and payment have no API route yet); an Indian user's attempt
+//   sees the ledger balances change and its close refused while the balance
+//   is open; Russian finance bills, Indian finance pays, the net position
+//   changes on screen and the order closes; the mission planner draws a
+//   route with its legs and drafts the partner stop's order; an exercise's
+//   berth Gantt chart renders; an Indian user's attempt
 //   to read a Russian unit is refused and the Russian approver is offered no
 //   action on an Indian draft; a second order's line is disputed by the
 //   receiver and resolved by the approver; no console errors anywhere else.
@@ -50,6 +53,7 @@ const users = [
   ["in-admin", "IN", "admin"],
   ["ru-approver", "RU", "approver"],
   ["ru-logistics", "RU", "logistics-officer"],
+  ["ru-finance", "RU", "finance"],
 ];
 for (const [name, party, role] of users) {
   execFileSync(RELOS, ["--db", DB, "user", "add", name, "--party", party, "--role", role, "--password-stdin"], {
@@ -79,6 +83,14 @@ const APP = args["app-url"] ?? base;
     server.kill("SIGTERM");
     fail(`${APP}/ is no web application (${r.status}): build it (scripts/setup.sh) and place it next to the binary (scripts/build-data.sh BUILD)`);
   }
+}
+
+// The routes this server has: billing, payment, mission planning and
+// exercises are checked where it has them, and their absence is said.
+const paths = Object.keys((await (await fetch(`${base}/api/v1/openapi.json`)).json()).paths);
+const hasRoute = (re) => paths.some((p) => re.test(p.replace(/^\/api\/v1/, "")));
+function skip(what) {
+  console.log(`e2e: skip: ${what}: this server has no route for it`);
 }
 
 const browser = await chromium.launch({
@@ -225,6 +237,72 @@ try {
         `finance's close is refused until the balance is settled: ${closeRefusal}`);
   fin.expectRefusal = false;
   await shot(fin, "08-order-close-refused");
+
+  // Russian finance bills the receipted support; Indian finance pays the
+  // bill in full; India's position in roubles goes to zero and the order closes.
+  if (hasRoute(/^\/ledger\/\{[^}]+\}\/bills$/) && hasRoute(/\/bills\/\{[^}]+\}\/pay/)) {
+    const ruf = await signIn("ru-finance");
+    await ruf.goto(`${APP}/ledger`);
+    const billsBefore = await ruf.locator("section[aria-labelledby=bill-h] tbody tr").count();
+    await ruf.locator("form[data-action=bill]").getByRole("button", { name: "Create bill" }).click();
+    await ruf.locator("#bill-h-s tbody tr").nth(billsBefore).waitFor();
+    const billRow = await ruf.locator("#bill-h-s tbody tr").nth(billsBefore).innerText();
+    const billNo = billRow.trim().split(/\s+/)[0];
+    check(/\bRU\b[\s\S]*\bIN\b[\s\S]*open/.test(billRow), `Russian finance bills India: ${billRow.replace(/\s+/g, " ")}`);
+    await shot(ruf, "12-ledger-billed");
+
+    await fin.goto(`${APP}/ledger`);
+    const payForm = fin.locator("form[data-action=pay]");
+    await payForm.waitFor();
+    check((await fin.locator("#net-h-s").innerText()).includes("4,254,250.00 RUB"), "before payment India owes 4,254,250.00 RUB");
+    await payForm.getByLabel("Bill").selectOption(billNo);
+    await payForm.getByRole("button", { name: "Record payment" }).click();
+    await fin.locator("#ledger-notice").waitFor();
+    const netAfter = await fin.locator("#net-h-s").innerText();
+    check(!netAfter.includes("4,254,250.00 RUB"), `after payment the net position no longer shows the debt: ${netAfter.replace(/\s+/g, " ")}`);
+    check((await fin.locator("#bill-h-s tbody").innerText()).includes("paid"), "the bill shows as paid");
+    await shot(fin, "13-ledger-paid");
+    await fin.goto(`${APP}/orders/${number}`);
+    await act(fin, "close");
+    check((await state(fin)) === "closed", "with the balance settled, Indian finance closes the order");
+  } else skip("billing and payment");
+
+  // The mission planner: a frigate from Visakhapatnam to Sovetskaya Gavan,
+  // refuelling at its own Port Blair and at a Russian base.
+  if (hasRoute(/^\/mission-plans$/)) {
+    await req.goto(`${APP}/missions`);
+    await req.getByLabel("Unit").selectOption("IN-INS-KOLKATA");
+    await req.getByLabel("Origin").fill("IN-VTZ");
+    await req.getByLabel("Destination").fill("RU-SOG");
+    await req.getByRole("button", { name: "Plan", exact: true }).click();
+    await req.locator("svg.map path.route").first().waitFor({ timeout: 30000 });
+    const legs = await req.locator("#legs-h-s tbody tr").count();
+    check(legs >= 2 && (await req.locator("svg.map path.route").count()) === legs, `the mission planner draws a route of ${legs} legs on the map and lists them`);
+    check((await req.locator("#stops-h-s").innerText()).includes("partner"), "the stops table names a partner stop");
+    check((await req.locator("svg.fuel .fuel-line").count()) === 1, "the fuel profile is drawn");
+    await shot(req, "14-mission");
+    if (hasRoute(/^\/mission-plans\/orders$/)) {
+      await req.getByRole("button", { name: "Create the draft orders" }).click();
+      await req.locator("#sum-h-s .notice").waitFor({ timeout: 30000 });
+      check(/[1-9]\d* draft orders? created/.test(await req.locator("#sum-h-s .notice").innerText()), "the planner drafts the partner stop's orders");
+    }
+    await req.goto(`${APP}/`);
+    await req.locator("svg.map .mark.ship").first().waitFor();
+    check((await req.getByTestId("map-summary").innerText()).match(/[1-9]\d* own units on planned missions/), "the dashboard map shows own units on planned missions");
+    await shot(req, "15-dashboard-missions");
+  } else skip("mission planning");
+
+  // The exercise planner: the demo exercise's berth plan as a Gantt chart.
+  if (hasRoute(/^\/exercises$/)) {
+    await req.goto(`${APP}/exercises`);
+    const first = req.locator("table a").first();
+    if (await first.count()) {
+      await first.click();
+      await req.locator("svg.gantt .slot").first().waitFor({ timeout: 30000 });
+      check((await req.locator("svg.gantt .slot").count()) > 0, "the exercise's berth Gantt chart renders");
+      await shot(req, "16-exercise");
+    } else skip("exercise Gantt (no exercise in the demo)");
+  } else skip("exercises");
 
   // A dispute: a second order taken to delivery through the API, then the
   // receiver disputes one line in the browser and the approver resolves it.

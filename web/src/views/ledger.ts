@@ -392,7 +392,7 @@ export async function ledgerView(main: HTMLElement, params: Record<string, strin
         acc.accounts.map((a) => [a.code, a.party, a.purpose, a.counterparty, amount(a.debits_posted - a.credits_posted, a.unit), amount(a.debits_pending, a.unit), amount(a.credits_pending, a.unit)]);
 
       body.replaceChildren(
-        notice ? h("p", { class: "notice", role: "status", tabindex: -1 }, notice) : "",
+        notice ? h("p", { class: "notice", id: "ledger-notice", role: "status", tabindex: -1 }, notice) : "",
         h(
           "div",
           { class: "grid" },

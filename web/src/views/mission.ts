@@ -18,7 +18,6 @@ interface Place {
   lat: number;
   lon: number;
 }
-type LatLon = { lat: number; lon: number } | [number, number];
 interface Leg {
   from: Place;
   to: Place;
@@ -28,7 +27,6 @@ interface Leg {
   fuel_departure: number;
   fuel_used: number;
   fuel_arrival: number;
-  path?: LatLon[];
 }
 interface Stop {
   facility: string;
@@ -57,23 +55,28 @@ export interface MissionPlan {
   legs: Leg[];
   stops: Stop[];
   excluded: { facility: string; reason: string }[];
+  // Legs as LineStrings (properties.leg, 1-based) along the sea lanes, and
+  // stops as Points (properties.facility).
+  geojson?: { features: { geometry: { type: string; coordinates: unknown }; properties: Record<string, unknown> }[] };
   orders?: { number: string; facility: string; state?: string }[];
 }
 
 const fixed = (v: number, d = 1) => v.toLocaleString("en-GB", { minimumFractionDigits: d, maximumFractionDigits: d });
 const time = (iso: string) => iso.replace("T", " ").replace(/:00Z$/, "Z");
 
-// A leg's line as [lon, lat] pairs: the sea-lane path when the API sends
-// one, else the great circle between its ends.
-function legCoords(l: Leg): [number, number][] {
-  const pts = (l.path ?? []).map((p): [number, number] => (Array.isArray(p) ? [p[0], p[1]] : [p.lon, p.lat]));
+// Leg i's line as [lon, lat] pairs: the sea-lane path from the plan's
+// GeoJSON, else the great circle between its ends.
+function legCoords(plan: MissionPlan, i: number): [number, number][] {
+  const f = plan.geojson?.features.find((x) => x.geometry.type === "LineString" && x.properties.leg === i + 1);
+  const pts = (f?.geometry.coordinates ?? []) as [number, number][];
+  const l = plan.legs[i];
   return pts.length > 1 ? pts : [[l.from.lon, l.from.lat], [l.to.lon, l.to.lat]];
 }
 
 export function missionOverlay(plan: MissionPlan, cls = "mission"): Overlay {
   return {
     lines: plan.legs.map((l, i) => ({
-      coords: legCoords(l),
+      coords: legCoords(plan, i),
       cls,
       label: `Leg ${i + 1}: ${l.from.code || "start"} to ${l.to.code || "end"}, ${fixed(l.distance_nm)} nm`,
     })),
@@ -93,7 +96,7 @@ export function missionOverlay(plan: MissionPlan, cls = "mission"): Overlay {
 // Fuel on board against distance sailed: down along each leg, up at each
 // stop, with the reserve as a dashed line.
 function fuelChart(plan: MissionPlan): SVGSVGElement {
-  const W = 640, H = 220, L = 60, R = 12, T = 14, B = 34;
+  const W = 640, H = 230, L = 60, R = 12, T = 24, B = 34;
   const pts: { nm: number; fuel: number }[] = [];
   let nm = 0;
   for (const l of plan.legs) {
@@ -116,7 +119,7 @@ function fuelChart(plan: MissionPlan): SVGSVGElement {
     svg("path", { d: pts.map((p, i) => `${i ? "L" : "M"}${x(p.nm).toFixed(1)},${y(p.fuel).toFixed(1)}`).join(""), class: "fuel-line" }),
     svg("text", { x: L, y: H - 8 }, "0 nm"),
     svg("text", { x: W - R, y: H - 8, "text-anchor": "end" }, `${fixed(nm, 0)} nm`),
-    svg("text", { x: 4, y: T + 4 }, plan.fuel_unit),
+    svg("text", { x: 4, y: 12 }, `fuel on board (${plan.fuel_unit})`),
   );
   let at = 0;
   for (const l of plan.legs.slice(0, -1)) {
@@ -133,7 +136,12 @@ function isoFromLocal(v: string): string {
 export async function missionView(main: HTMLElement): Promise<void> {
   main.append(h("h1", null, "Mission planner"));
   const wait = main.appendChild(loading("units and facilities"));
-  const [route, us, fs] = await Promise.all([findRoute("POST", /mission/).then((r) => r ?? findRoute("GET", /mission/)), units(), facilities()]);
+  const [route, ordersRoute, us, fs] = await Promise.all([
+    findRoute("POST", /^\/mission-plans$/),
+    findRoute("POST", /^\/mission-plans\/orders$/),
+    units(),
+    facilities(),
+  ]);
   wait.remove();
   if (!route) {
     main.append(h("p", { class: "empty" }, "This server has no mission-planning route."));
@@ -153,7 +161,7 @@ export async function missionView(main: HTMLElement): Promise<void> {
   const from = h("input", { "data-field": "from", list: "places", value: own?.code ?? "", autocomplete: "off" });
   const to = h("input", { "data-field": "to", list: "places", autocomplete: "off" });
   const start = new Date(Date.now() + 7 * 864e5).toISOString().slice(0, 11) + "08:00";
-  const depart = h("input", { "data-field": "depart", type: "datetime-local", value: start });
+  const depart = h("input", { "data-field": "departure", type: "datetime-local", value: start });
   const speed = h("input", { "data-field": "speed", type: "number", min: "1", step: "0.5", placeholder: "cruise speed" });
   const objective = h(
     "select",
@@ -168,18 +176,20 @@ export async function missionView(main: HTMLElement): Promise<void> {
   unit.addEventListener("change", showCruise);
   showCruise();
   const out = h("div", { "aria-live": "polite" });
+  // One key per plan shown: pressing "Create" again after a lost answer
+  // returns the orders already made instead of drafting them twice.
+  let draftKey = "";
 
   const request = (createOrders: boolean) => {
     const body: Record<string, unknown> = {
       unit: unit.value,
       from: from.value.trim(),
       to: to.value.trim(),
-      depart: isoFromLocal(depart.value),
+      departure: isoFromLocal(depart.value),
       objective: objective.value,
     };
     if (speed.value) body.speed = Number(speed.value);
-    if (createOrders) body.create_orders = true;
-    return send(route, body);
+    return createOrders ? send(ordersRoute!, body, { "Idempotency-Key": draftKey }) : send(route, body);
   };
   const form = actionForm(
     "Plan a mission",
@@ -235,7 +245,8 @@ export async function missionView(main: HTMLElement): Promise<void> {
     ]);
     const stopRows = plan.stops.map((s) => [s.facility, s.partner ? "partner" : "own", s.grade, time(s.arrive), time(s.depart), `${fixed(s.fuel_to_request)} ${plan.fuel_unit}`, s.partner ? s.cost : "—"]);
     const orders = h("div", { "aria-live": "polite" });
-    const canDraft = has("requester") && plan.feasible && plan.partner_stops > 0;
+    draftKey = crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
+    const canDraft = !!ordersRoute && has("requester") && plan.feasible && plan.partner_stops > 0;
     out.replaceChildren(
       plan.feasible ? "" : h("div", { class: "error", role: "alert" }, `No feasible plan: ${plan.reason ?? "unknown reason"}`),
       h(
@@ -270,7 +281,7 @@ export async function missionView(main: HTMLElement): Promise<void> {
                     const res = await request(true);
                     const made = res.orders ?? [];
                     orders.replaceChildren(
-                      h("p", { class: "notice", role: "status" }, `${made.length} draft orders created.`),
+                      h("p", { class: "notice", role: "status" }, `${made.length} draft ${made.length === 1 ? "order" : "orders"} created.`),
                       h("ul", null, made.map((o) => h("li", null, h("a", { href: `/orders/${enc(o.number)}`, "data-link": true }, o.number), ` at ${o.facility}`))),
                     );
                   } catch (err) {
@@ -286,18 +297,12 @@ export async function missionView(main: HTMLElement): Promise<void> {
       section("Fuel profile", "fuel-h", fuelChart(plan)),
       section("Legs", "legs-h", table(["Leg", "From", "To", "nm", "Depart", "Arrive", `Fuel out (${plan.fuel_unit})`, "Used", "Fuel in"], legRows, "Legs")),
       section("Stops", "stops-h", table(["Stop", "Owner", "Grade", "Arrive", "Depart", "Request", "Cost"], stopRows, "Refuelling stops")),
-      plan.excluded.length ? section("Facilities not used", "excl-h", table(["Facility", "Why"], plan.excluded.map((x) => [x.facility, x.reason]), "Facilities not used")) : "",
+      plan.excluded.length
+        ? h("details", { class: "card" }, h("summary", null, `Facilities not used (${plan.excluded.length})`), table(["Facility", "Why"], plan.excluded.map((x) => [x.facility, x.reason]), "Facilities not used"))
+        : "",
     );
   };
 }
 
-// The plan, whether the server answers with it alone or as {plan, orders}.
-async function send(route: ApiRoute, body: Record<string, unknown>): Promise<MissionPlan> {
-  type Answer = MissionPlan & { plan?: MissionPlan };
-  let r: Answer;
-  if (route.method === "GET") {
-    const q = new URLSearchParams(Object.entries(body).map(([k, v]) => [k, String(v)]));
-    r = await call<Answer>("GET", `${fill(route)}?${q}`);
-  } else r = await call<Answer>("POST", fill(route), body);
-  return r.plan ? { ...r.plan, orders: r.orders } : r;
-}
+const send = (route: ApiRoute, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+  call<MissionPlan>("POST", fill(route), body, headers);
