@@ -88,16 +88,21 @@ export function worldMap(
     }
     svg.append(g);
   }
+  // Labels of marks close together are stacked rather than drawn over each other.
+  const placed: [number, number][] = [];
   for (const m of overlay.marks ?? []) {
     const p = projection([m.lon, m.lat]);
     if (!p) continue;
+    let dy = -4;
+    while (placed.some(([x, y]) => Math.abs(x - p[0]) < 90 && Math.abs(y - (p[1] + dy)) < 13)) dy += 14;
+    placed.push([p[0], p[1] + dy]);
     const g = s("g", { class: `mark ${m.cls}`, tabindex: 0, transform: `translate(${p[0]},${p[1]})` });
     g.setAttribute("aria-label", m.label);
     const t = s("title", {});
     t.textContent = m.label;
     g.append(t, s("path", { d: "M0,-9 L6,5 L-6,5 Z" }));
     if (m.text) {
-      const label = s("text", { x: 8, y: -4 });
+      const label = s("text", { x: 8, y: dy });
       label.textContent = m.text;
       g.append(label);
     }
