@@ -32,7 +32,7 @@ interface Exercise {
   version?: number;
 }
 interface Slot {
-  call: number;
+  call: number; // 1-based index into the exercise's calls
   unit: string;
   berth: string;
   start: string;
@@ -50,7 +50,7 @@ export interface Conflict {
   facility: string;
   resource: string;
   from: string;
-  to: string;
+  to: string | null; // null: from `from` onwards (a fuel stock that stays short)
   capacity: number;
   demand: number;
   orders: string[];
@@ -82,13 +82,14 @@ interface Usage {
 }
 
 const ms = (iso: string) => Date.parse(iso);
+const until = (c: Conflict, t1: number) => (c.to ? ms(c.to) : t1);
 
 export async function exerciseRoutes(): Promise<{ list: ApiRoute | null; one: ApiRoute | null; plan: ApiRoute | null; usage: ApiRoute | null }> {
   const [list, one, plan, usage] = await Promise.all([
     findRoute("GET", /^\/exercises$/),
     findRoute("GET", /^\/exercises\/\{[^}]+\}$/),
     findRoute("GET", /^\/exercises\/\{[^}]+\}\/plan$/),
-    findRoute("GET", /^\/(facilities|capacity)\/\{[^}]+\}\/(capacity|usage)$/),
+    findRoute("GET", /^\/(facilities\/\{[^}]+\}\/(capacity|usage)|capacity\/\{[^}]+\}(\/usage)?)$/),
   ]);
   return { list, one, plan, usage };
 }
@@ -135,10 +136,12 @@ function gantt(bp: BerthPlan, conflicts: Conflict[], t0: number, t1: number, cal
   const day = 864e5;
   const step = Math.max(1, Math.ceil((t1 - t0) / day / 10));
   for (let t = Math.ceil(t0 / day) * day; t <= t1; t += step * day) {
-    chart.append(svg("line", { x1: x(t), x2: x(t), y1: T - 4, y2: H - 6, class: "grid" }), svg("text", { x: x(t) + 2, y: T - 8 }, new Date(t).toISOString().slice(5, 10)));
+    chart.append(svg("line", { x1: x(t), x2: x(t), y1: T - 4, y2: H - 6, class: "grid" }));
+    if (x(t) < W - 50) chart.append(svg("text", { x: x(t) + 2, y: T - 8 }, new Date(t).toISOString().slice(5, 10)));
   }
   for (const c of conflicts) {
-    const band = svg("rect", { x: x(ms(c.from)), y: T - 2, width: Math.max(2, x(ms(c.to)) - x(ms(c.from))), height: rows.length * rowH, class: "conflict-band" });
+    const from = Math.max(t0, ms(c.from)), to = Math.min(t1, until(c, t1));
+    const band = svg("rect", { x: x(from), y: T - 2, width: Math.max(2, x(to) - x(from)), height: rows.length * rowH, class: "conflict-band" });
     band.append(svg("title", {}, `${c.resource}: capacity ${c.capacity}, asked ${c.demand} (${c.orders.join(", ")})`));
     chart.append(band);
   }
@@ -149,10 +152,20 @@ function gantt(bp: BerthPlan, conflicts: Conflict[], t0: number, t1: number, cal
   for (const s of bp.slots) {
     const i = Math.max(0, rows.indexOf(s.berth));
     const a = ms(s.start), e = ms(s.end);
-    const clash = conflicts.some((c) => ms(c.from) < e && a < ms(c.to) && (conflicted.has(s.unit) || c.orders.some((o) => o.includes(`/${s.call + 1}`)) || c.resource.startsWith("berth")));
+    // A slot is in conflict when a conflict at this facility overlaps it
+    // in time and names its call's order ("<exercise>/<call>" until the
+    // order exists) or concerns the berths themselves.
+    const clash = conflicts.some(
+      (c) => ms(c.from) < e && a < until(c, t1) && (conflicted.has(s.unit) || c.orders.some((o) => o.endsWith(`/${s.call}`)) || c.resource.startsWith("berth")),
+    );
     const g = svg("g", { class: `slot${clash ? " conflict" : ""}`, tabindex: 0 });
-    const call = calls[s.call];
+    const call = calls[s.call - 1];
     g.setAttribute("aria-label", `${s.unit} at berth ${s.berth} from ${when(s.start)} to ${when(s.end)}${s.delay_hours ? `, ${s.delay_hours} h late` : ""}${clash ? ", in conflict" : ""}`);
+    // A ship kept waiting: a thin line from the arrival it asked for.
+    if (s.delay_hours > 0) {
+      const asked = a - s.delay_hours * 36e5;
+      g.append(svg("line", { x1: x(asked), x2: x(a), y1: T + i * rowH + rowH / 2, y2: T + i * rowH + rowH / 2, class: "wait" }));
+    }
     g.append(
       svg("title", {}, `${s.unit}: ${when(s.start)} – ${when(s.end)}${call ? ` (asked ${when(call.arrive)})` : ""}${s.delay_hours ? `, delayed ${s.delay_hours} h` : ""}`),
       svg("rect", { x: x(a), y: T + i * rowH + 4, width: Math.max(3, x(e) - x(a)), height: rowH - 8, rx: 3 }),
@@ -260,7 +273,7 @@ export async function exerciseView(main: HTMLElement, params: Record<string, str
         h("h3", null, `Conflicts (${conflicts.length})`),
         table(
           ["Facility", "Resource", "From", "To", "Capacity", "Asked", "Short by", "Orders"],
-          conflicts.map((c) => [c.facility, c.resource, when(c.from), when(c.to), String(c.capacity), String(c.demand), h("strong", { class: "neg" }, String(c.demand - c.capacity)), c.orders.join(", ")]),
+          conflicts.map((c) => [c.facility, c.resource, when(c.from), c.to ? when(c.to) : "onwards", String(c.capacity), String(c.demand), h("strong", { class: "neg" }, String(c.demand - c.capacity)), c.orders.join(", ")]),
           "Capacity conflicts",
         ),
       );
