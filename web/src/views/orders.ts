@@ -255,6 +255,15 @@ export async function orderView(main: HTMLElement, params: Record<string, string
       actions.length
         ? h("div", { class: "actions" }, actions.map((a) => actionForm(o, a, (u) => draw(u, `${label(a)}: the order is now ${u.state}.`), facility)))
         : h("p", { class: "muted" }, `No action is open to you (${party()}) on a ${o.state} order.`),
+      // Billing and payment are per agreement, not per order: they are on the ledger screen.
+      has("finance") && o.state === "receipted"
+        ? h(
+            "p",
+            null,
+            h("a", { href: `/ledger?agreement=${enc(o.agreement)}`, "data-link": true }, side(o) === "supplier" ? "Bill this support on the ledger" : "Pay its bill on the ledger"),
+            " — the order closes once its balance is settled.",
+          )
+        : null,
       h("h2", null, "History"),
       table(
         ["When", "State", "Who", "Remark"],
