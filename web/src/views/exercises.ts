@@ -189,7 +189,14 @@ function capacityChart(u: Usage, t0: number, t1: number): HTMLElement {
       pts = r.stock.map((p) => [ms(p.at), p.stock]);
       max = Math.max(r.capacity, ...pts.map((p) => p[1]), 1);
     } else {
-      const events = r.held.flatMap((hd) => [[ms(hd.start), hd.amount], [ms(hd.end), -hd.amount]] as [number, number][]).sort((a, b) => a[0] - b[0]);
+      // Changes at the same instant are summed, so a ship leaving as another
+      // arrives is no dip.
+      const change = new Map<number, number>();
+      for (const hd of r.held) {
+        change.set(ms(hd.start), (change.get(ms(hd.start)) ?? 0) + hd.amount);
+        change.set(ms(hd.end), (change.get(ms(hd.end)) ?? 0) - hd.amount);
+      }
+      const events = [...change].sort((a, b) => a[0] - b[0]);
       let level = 0;
       pts = [[t0, 0]];
       for (const [t, d] of events) {
@@ -253,10 +260,12 @@ export async function exerciseView(main: HTMLElement, params: Record<string, str
   const capBox = section("Capacity over time", "cap-h");
   main.append(planBox, capBox);
   let conflicts: Conflict[] = [];
+  let berthPlans: BerthPlan[] = [];
   if (r.plan) {
     try {
       const plan = await get<Plan>(fill(r.plan, x.code));
       conflicts = plan.conflicts ?? [];
+      berthPlans = plan.berth_plans;
       const boxes = plan.berth_plans.map((bp) => {
         const mine = conflicts.filter((c) => c.facility === bp.facility);
         return h(
@@ -282,14 +291,20 @@ export async function exerciseView(main: HTMLElement, params: Record<string, str
     }
   } else planBox.replaceChildren(h("h2", { id: "gantt-h" }, "Berth plan"), h("p", { class: "empty" }, "This server has no exercise-plan route."));
 
+  // The berths the plan itself takes at each facility, whoever owns it.
+  for (const bp of berthPlans) {
+    const held = bp.slots.map((s) => ({ order: `${x.code}/${s.call}`, unit: s.unit, amount: 1, start: s.start, end: s.end }));
+    const usage = { facility: bp.facility, resources: [{ resource: "berths taken by this exercise", kind: "berth", capacity: bp.berths.length, held }] };
+    capBox.append(h("h3", null, bp.facility), capacityChart(usage, t0, t1));
+  }
+  const own = new Set((await facilities()).filter((f) => f.owner === party()).map((f) => f.code));
+  const others = x.facilities.filter((f) => !own.has(f));
   if (!r.usage) {
-    capBox.append(h("p", { class: "empty" }, "This server has no capacity route."));
+    capBox.append(h("p", { class: "muted" }, "This server has no capacity route: what else is held at these facilities is not shown."));
     return;
   }
   const q = new URLSearchParams({ from: x.start, to: x.end });
-  const own = new Set((await facilities()).filter((f) => f.owner === party()).map((f) => f.code));
-  const others = x.facilities.filter((f) => !own.has(f));
-  if (others.length) capBox.append(h("p", { class: "muted" }, `The capacity of ${others.join(", ")} is for its owner to see.`));
+  if (others.length) capBox.append(h("p", { class: "muted" }, `What else is held at ${others.join(", ")} is for its owner to see.`));
   for (const f of x.facilities.filter((c) => own.has(c))) {
     const box = h("div", null, loading(`capacity at ${f}`));
     capBox.append(h("h3", null, f), box);
