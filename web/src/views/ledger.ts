@@ -362,8 +362,8 @@ export async function ledgerView(main: HTMLElement, params: Record<string, strin
       // ---- Statement of a party for a period.
       const stmtSection = section("Statement", "stmt-h");
       if (routes.statement) {
-        const partyes = [...new Set(acc.accounts.map((a) => a.party))];
-        const who = h("select", { "data-field": "party" }, (partyes.length ? partyes : [party()]).map((p) => h("option", { value: p, selected: p === party() }, p)));
+        const parties = [...new Set(acc.accounts.map((a) => a.party))];
+        const who = h("select", { "data-field": "party" }, (parties.length ? parties : [party()]).map((p) => h("option", { value: p, selected: p === party() }, p)));
         const from = h("input", { type: "date", "data-field": "from", value: `${today().slice(0, 4)}-01-01` });
         const to = h("input", { type: "date", "data-field": "to" });
         const out = h("div", null);
