@@ -5,7 +5,7 @@
 // profile come back and are drawn on the map, in a chart and in tables. A
 // requester may then have the draft support orders for the partner stops
 // created, which go through the order lifecycle like any other.
-import { call, enc } from "../api";
+import { call, enc, type Facility } from "../api";
 import { facilities, units } from "../data";
 import { actionForm, errorBox, field, h, loading, section, svg, table } from "../dom";
 import { mapLegend, worldMap, type Overlay } from "../map";
@@ -155,9 +155,11 @@ export async function missionView(main: HTMLElement): Promise<void> {
     main.append(h("p", { class: "empty" }, `${party()} has no units to plan for.`));
     return;
   }
-  const unit = h("select", { "data-field": "unit" }, us.map((u) => h("option", { value: u.code }, `${u.code} — ${u.name} (${u.kind})`)));
+  // Ships first, then aircraft: the units that make voyages or ferry flights.
+  const movers = [...us].sort((a, b) => (a.kind === b.kind ? a.code.localeCompare(b.code) : a.kind === "ship" ? -1 : b.kind === "ship" ? 1 : a.kind.localeCompare(b.kind)));
+  const unit = h("select", { "data-field": "unit" }, movers.map((u) => h("option", { value: u.code }, `${u.code} — ${u.name} (${u.kind})`)));
   const places = h("datalist", { id: "places" }, fs.map((f) => h("option", { value: f.code }, `${f.name} (${f.owner})`)));
-  const own = fs.find((f) => f.owner === party());
+  const own = fs.find((f) => f.owner === party() && /port|naval/.test(f.kind)) ?? fs.find((f) => f.owner === party());
   const from = h("input", { "data-field": "from", list: "places", value: own?.code ?? "", autocomplete: "off" });
   const to = h("input", { "data-field": "to", list: "places", autocomplete: "off" });
   const start = new Date(Date.now() + 7 * 864e5).toISOString().slice(0, 11) + "08:00";
@@ -171,7 +173,7 @@ export async function missionView(main: HTMLElement): Promise<void> {
   const cruise = h("span", { class: "hint" });
   const showCruise = () => {
     const u = us.find((x) => x.code === unit.value);
-    cruise.textContent = u ? `cruise ${u.cruise_speed_kn} kn, ${u.fuel_grade}` : "";
+    cruise.textContent = u && u.cruise_speed_kn ? `cruise ${u.cruise_speed_kn} kn, ${u.fuel_grade}` : "";
   };
   unit.addEventListener("change", showCruise);
   showCruise();
@@ -221,6 +223,8 @@ export async function missionView(main: HTMLElement): Promise<void> {
     },
   );
   main.append(form, out);
+  const seaRoute = await findRoute("GET", /^\/sea-routes$/);
+  if (seaRoute && (!seaRoute.roles.length || has(...seaRoute.roles))) main.append(seaRouteForm(seaRoute, fs));
 
   const drawPlan = (plan: MissionPlan) => {
     const ov = missionOverlay(plan);
@@ -306,3 +310,82 @@ export async function missionView(main: HTMLElement): Promise<void> {
 
 const send = (route: ApiRoute, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
   call<MissionPlan>("POST", fill(route), body, headers);
+
+interface SeaRoute {
+  distance_nm: number;
+  geodesic_nm: number;
+  duration_hours?: number;
+  arrival?: string;
+  passages: { id: string; name: string; from_start_nm: number; until_nm: number; arrival?: string; leaving?: string }[];
+  waypoints: [number, number][]; // [lat, lon]
+  geometry?: { coordinates: [number, number][] };
+}
+
+// A sea route alone, between two positions, reference ports or facilities
+// (a facility code is sent as its position), with the passages it uses.
+function seaRouteForm(route: ApiRoute, fs: Facility[]): HTMLElement {
+  const from = h("input", { "data-field": "from", list: "places", autocomplete: "off" });
+  const to = h("input", { "data-field": "to", list: "places", autocomplete: "off" });
+  const avoid = h("input", { "data-field": "avoid", placeholder: "suez,malacca" });
+  const draught = h("input", { "data-field": "max_draught", type: "number", min: "0", step: "0.1" });
+  const speed = h("input", { "data-field": "speed", type: "number", min: "1", step: "0.5" });
+  const out = h("div", { "aria-live": "polite" });
+  const place = (v: string) => {
+    const f = fs.find((x) => x.code === v.trim());
+    return f ? `${f.position.lat},${f.position.lon}` : v.trim();
+  };
+  const form = actionForm(
+    "Sea route only",
+    "sea-route",
+    [
+      h("p", { class: "muted" }, "The shortest sea route between two facilities, reference ports (such as visakhapatnam) or positions (LAT,LON), without refuelling."),
+      h("div", { class: "row" }, field("r-from", "From", from), field("r-to", "To", to), field("r-avoid", "Avoid passages", avoid)),
+      h("div", { class: "row" }, field("r-draught", "Draught (m)", draught), field("r-speed", "Speed (kn)", speed)),
+    ],
+    "Find route",
+    async () => {
+      const q = new URLSearchParams({ from: place(from.value), to: place(to.value) });
+      if (avoid.value.trim()) q.set("avoid", avoid.value.trim());
+      if (draught.value) q.set("max_draught", draught.value);
+      if (speed.value) q.set("speed", speed.value);
+      out.replaceChildren(loading("the route"));
+      let r: SeaRoute;
+      try {
+        r = await call<SeaRoute>("GET", `${fill(route)}?${q}`);
+      } catch (e) {
+        out.replaceChildren();
+        throw e;
+      }
+      const coords = r.geometry?.coordinates ?? r.waypoints.map(([lat, lon]): [number, number] => [lon, lat]);
+      const ends = fs.filter((f) => f.code === from.value.trim() || f.code === to.value.trim());
+      out.replaceChildren(
+        h(
+          "div",
+          { class: "split" },
+          worldMap(ends, party(), undefined, { lines: [{ coords, cls: "mission", label: `${fixed(r.distance_nm, 0)} nm` }] }),
+          h(
+            "div",
+            null,
+            h(
+          "dl",
+          { class: "facts" },
+          [
+            ["Distance", `${fixed(r.distance_nm)} nm`],
+            ["Great circle", `${fixed(r.geodesic_nm)} nm`],
+            ...(r.duration_hours !== undefined ? [["Time", `${fixed(r.duration_hours)} h`], ["Arrival", time(r.arrival ?? "")]] : []),
+          ].map(([k, v]) => [h("dt", null, k), h("dd", null, v)]),
+        ),
+        table(
+          ["Passage", "From nm", "To nm", "Enter", "Leave"],
+          r.passages.map((p) => [p.name, fixed(p.from_start_nm, 0), fixed(p.until_nm, 0), time(p.arrival ?? ""), time(p.leaving ?? "")]),
+          "Passages",
+        ),
+          ),
+        ),
+      );
+      return `${fixed(r.distance_nm, 0)} nm through ${r.passages.length} ${r.passages.length === 1 ? "passage" : "passages"}.`;
+    },
+  );
+  form.classList.add("plain");
+  return h("section", { class: "card", "aria-label": "Sea route only" }, form, out);
+}
