@@ -200,15 +200,9 @@ bool LandGrid::GeodesicClear(double lat0, double lon0, double lat1, double lon1,
   if (BlockedAt(lat0, lon0) || BlockedAt(lat1, lon1)) return false;
   const double nm = GeodesicNm(lat0, lon0, lat1, lon1);
   if (nm * kMetresPerNm / 1000.0 <= chord_km) return SegmentClear(lon0, lat0, UnwrapLon(lon0, lon1), lat1);
-  thread_local std::vector<LonLat> points;
-  points.clear();
-  GeodesicPoints(lat0, lon0, lat1, lon1, chord_km, points);
-  for (size_t i = 0; i + 1 < points.size(); ++i) {
-    const LonLat& a = points[i];
-    const LonLat& b = points[i + 1];
-    if (!SegmentClear(a.lon, a.lat, UnwrapLon(a.lon, b.lon), b.lat)) return false;
-  }
-  return true;
+  return EveryChord(lat0, lon0, lat1, lon1, chord_km, [this](const LonLat& a, const LonLat& b) {
+    return SegmentClear(a.lon, a.lat, UnwrapLon(a.lon, b.lon), b.lat);
+  });
 }
 
 void LandGrid::EncodeRuns(std::vector<uint8_t>& out) const {
@@ -250,23 +244,33 @@ double GeodesicNm(double lat0, double lon0, double lat1, double lon1) {
   return s12 / kMetresPerNm;
 }
 
-void GeodesicPoints(double lat0, double lon0, double lat1, double lon1, double max_km, std::vector<LonLat>& out) {
+bool EveryChord(double lat0, double lon0, double lat1, double lon1, double max_km,
+                const std::function<bool(const LonLat&, const LonLat&)>& chord) {
   const GeographicLib::GeodesicLine line =
       Wgs84().InverseLine(lat0, lon0, lat1, lon1,
                           GeographicLib::Geodesic::LATITUDE | GeographicLib::Geodesic::LONGITUDE |
                               GeographicLib::Geodesic::DISTANCE);
   const double total = line.Distance();
   const int pieces = std::max(1, static_cast<int>(std::ceil(total / (max_km * 1000.0))));
-  out.push_back({lon0, lat0});
   // Points equally spaced in arc length on the auxiliary sphere, which is
   // distance within a fraction of a percent and much cheaper to place.
   const double arc = line.Arc();
-  for (int i = 1; i < pieces; ++i) {
-    double lat = 0, lon = 0;
-    line.ArcPosition(arc * i / pieces, lat, lon);
-    out.push_back({lon, lat});
+  LonLat from{lon0, lat0};
+  for (int i = 1; i <= pieces; ++i) {
+    LonLat to{lon1, lat1};
+    if (i < pieces) line.ArcPosition(arc * i / pieces, to.lat, to.lon);
+    if (!chord(from, to)) return false;
+    from = to;
   }
-  out.push_back({lon1, lat1});
+  return true;
+}
+
+void GeodesicPoints(double lat0, double lon0, double lat1, double lon1, double max_km, std::vector<LonLat>& out) {
+  out.push_back({lon0, lat0});
+  EveryChord(lat0, lon0, lat1, lon1, max_km, [&out](const LonLat&, const LonLat& to) {
+    out.push_back(to);
+    return true;
+  });
 }
 
 }  // namespace relos::sealanes::internal

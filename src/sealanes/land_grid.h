@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "relos/sealanes/land.h"
@@ -87,6 +88,12 @@ double GeodesicNm(double lat0, double lon0, double lat1, double lon1);
 // Points along the geodesic from a to b about max_km apart (equal steps of
 // arc length: within 0.5% of equal distance), both ends included.
 void GeodesicPoints(double lat0, double lon0, double lat1, double lon1, double max_km, std::vector<LonLat>& out);
+// The chords between those same points, each placed only when the one
+// before it passed: `chord` is called in order from a to b and the walk
+// stops at the first false (a line-of-sight test that fails near its start
+// places few points). True when every chord passed.
+bool EveryChord(double lat0, double lon0, double lat1, double lon1, double max_km,
+                const std::function<bool(const LonLat&, const LonLat&)>& chord);
 
 constexpr double kMetresPerNm = 1852.0;
 

@@ -1,6 +1,7 @@
 #include "relos/sealanes/route.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <queue>
@@ -40,31 +41,52 @@ struct Restrictions {
 };
 
 // Per-thread search state, reset lazily by generation so that a query does
-// not pay for clearing arrays the size of the network.
+// not pay for clearing arrays the size of the network. A node's fields sit
+// together: the search touches nodes in no useful order, and one cache miss
+// per node is the most of its cost.
 struct Scratch {
-  std::vector<float> g;
-  std::vector<uint32_t> parent;
-  std::vector<uint32_t> seen;
+  struct Slot {
+    float g;
+    uint32_t parent;
+    uint32_t seen;  // the generation that set the other fields
+    float h;        // the A* estimate, < 0 until computed
+  };
+  std::vector<Slot> slots;
   uint32_t generation = 0;
   void Prepare(size_t n) {
-    if (g.size() != n) {
-      g.assign(n, kInf);
-      parent.assign(n, kNone);
-      seen.assign(n, 0);
+    if (slots.size() != n) {
+      slots.assign(n, Slot{kInf, kNone, 0, -1.0f});
       generation = 0;
     }
     if (++generation == 0) {
-      std::fill(seen.begin(), seen.end(), 0);
+      for (Slot& slot : slots) slot.seen = 0;
       generation = 1;
     }
   }
-  float G(uint32_t v) const { return seen[v] == generation ? g[v] : kInf; }
+  float G(uint32_t v) const { return slots[v].seen == generation ? slots[v].g : kInf; }
+  uint32_t Parent(uint32_t v) const { return slots[v].parent; }
   void Set(uint32_t v, float gv, uint32_t p) {
-    seen[v] = generation;
-    g[v] = gv;
-    parent[v] = p;
+    Slot& slot = slots[v];
+    if (slot.seen != generation) {
+      slot = Slot{gv, p, generation, -1.0f};
+    } else {
+      slot.g = gv;
+      slot.parent = p;
+    }
+  }
+  // The estimate of a node set in this query, computed on first use: a node
+  // is often queued several times as shorter ways to it are found.
+  template <typename Estimate>
+  float H(uint32_t v, const Estimate& estimate) {
+    float& h = slots[v].h;
+    if (h < 0) h = estimate(v);
+    return h;
   }
 };
+
+// Landmarks used per query: those giving the best bound at the start, as
+// the bounds of the others add little and each costs on every node queued.
+constexpr uint32_t kActiveLandmarks = 6;
 
 class Query {
  public:
@@ -81,14 +103,10 @@ class Query {
         shortcut && !d_.soft.BlockedAt(lat0, lon0) && !d_.soft.BlockedAt(lat1, lon1) ? d_.soft : d_.hard;
     if (grid.BlockedAt(lat0, lon0) || grid.BlockedAt(lat1, lon1)) return false;
     const double chord = &grid == &d_.soft ? kShortcutChordKm : LandGrid::kChordKm;
-    thread_local std::vector<LonLat> pts;
-    pts.clear();
-    internal::GeodesicPoints(lat0, lon0, lat1, lon1, chord, pts);
-    for (size_t i = 0; i + 1 < pts.size(); ++i) {
-      const LonLat a = pts[i];
-      const LonLat b{Unwrap(a.lon, pts[i + 1].lon), pts[i + 1].lat};
+    return internal::EveryChord(lat0, lon0, lat1, lon1, chord, [&](const LonLat& a, const LonLat& next) {
+      const LonLat b{Unwrap(a.lon, next.lon), next.lat};
       if (!grid.SegmentClear(a.lon, a.lat, b.lon, b.lat)) return false;
-      if (r_.mask == 0) continue;
+      if (r_.mask == 0) return true;
       for (size_t p = 0; p < d_.areas.size(); ++p) {
         if (!r_.Excludes(p) || d_.areas[p].empty()) continue;
         // A chord strays from the geodesic by far less than the margin.
@@ -97,8 +115,8 @@ class Query {
           return false;
         }
       }
-    }
-    return true;
+      return true;
+    });
   }
 
   static double Unwrap(double lon0, double lon1) {
@@ -136,16 +154,28 @@ class Query {
     const double tz = std::sin(to.water.lat * kRad);
     const double tx = std::cos(to.water.lat * kRad) * std::cos(to.water.lon * kRad);
     const double ty = std::cos(to.water.lat * kRad) * std::sin(to.water.lon * kRad);
+    // Unreachable landmarks (infinite distances) give no bound.
+    auto landmark_bound = [&](const float* lv, uint32_t l) {
+      const float b = std::max(lo[l] - lv[l], lv[l] - hi[l]);
+      return std::isfinite(b) ? b : 0.0f;
+    };
+    std::vector<std::pair<float, uint32_t>> ranked;
+    for (uint32_t l = 0; l < lm; ++l) {
+      float at_start = 0;
+      for (const SeaAnchor::Link& link : from.links)
+        at_start = std::max(at_start, landmark_bound(&d_.landmark_nm[static_cast<size_t>(link.node) * lm], l));
+      ranked.push_back({-at_start, l});
+    }
+    std::sort(ranked.begin(), ranked.end());
+    std::array<uint32_t, kActiveLandmarks> active{};
+    const uint32_t active_count = std::min<uint32_t>(kActiveLandmarks, lm);
+    for (uint32_t k = 0; k < active_count; ++k) active[k] = ranked[k].second;
     auto estimate = [&](uint32_t v) {
       const float* u = &d_.unit[static_cast<size_t>(v) * 3];
       const double dx = u[0] - tx, dy = u[1] - ty, dz = u[2] - tz;
       float h = static_cast<float>(std::sqrt(dx * dx + dy * dy + dz * dz) * kPolarRadiusNm * 0.999);
       const float* lv = &d_.landmark_nm[static_cast<size_t>(v) * lm];
-      for (uint32_t l = 0; l < lm; ++l) {
-        // Unreachable landmarks (infinite distances) give no bound.
-        const float b = std::max(lo[l] - lv[l], lv[l] - hi[l]);
-        if (std::isfinite(b)) h = std::max(h, b);
-      }
+      for (uint32_t k = 0; k < active_count; ++k) h = std::max(h, landmark_bound(lv, active[k]));
       return h;
     };
     struct Item {
@@ -157,7 +187,7 @@ class Query {
     for (const SeaAnchor::Link& l : from.links) {
       if (!Allowed(l.node) || l.nm >= s.G(l.node)) continue;
       s.Set(l.node, l.nm, kNone);
-      open.push({l.nm + estimate(l.node), l.nm, l.node});
+      open.push({l.nm + s.H(l.node, estimate), l.nm, l.node});
     }
     float best = kInf;
     uint32_t best_node = kNone;
@@ -180,13 +210,13 @@ class Query {
         const float gv = gu + d_.edge_nm[e];
         if (gv < s.G(v)) {
           s.Set(v, gv, u);
-          open.push({gv + estimate(v), gv, v});
+          open.push({gv + s.H(v, estimate), gv, v});
         }
       }
     }
     nodes.clear();
     if (best_node == kNone) return kInf;
-    for (uint32_t v = best_node; v != kNone; v = s.parent[v]) nodes.push_back(v);
+    for (uint32_t v = best_node; v != kNone; v = s.Parent(v)) nodes.push_back(v);
     std::reverse(nodes.begin(), nodes.end());
     return best;
   }
@@ -310,6 +340,14 @@ std::vector<PassageTransit> FindTransits(const NetworkData& d, const std::vector
 
 }  // namespace
 
+bool ClosedToShip(const Passage& p, std::optional<double> draught_m, std::optional<double> beam_m) {
+  const bool deep = p.max_draught_m && draught_m && *draught_m > *p.max_draught_m;
+  const bool wide = p.max_beam_m && beam_m && *beam_m > *p.max_beam_m;
+  // A shallow area is for ships known to fit; an unknown ship is assumed deep.
+  const bool shallow = p.kind == PassageKind::kShallowArea && (!draught_m || deep);
+  return deep || wide || shallow;
+}
+
 RoutePlanner::RoutePlanner(const SeaLaneNetwork& network, const Clock& clock) : network_(network), clock_(clock) {}
 
 Result<SeaAnchor> RoutePlanner::Snap(GeoPosition p, std::string_view field) const {
@@ -426,12 +464,8 @@ Result<Route> RoutePlanner::PlanBetween(const SeaAnchor& from, const SeaAnchor& 
   const Timestamp departure = options.departure.value_or(clock_.Now());
   for (size_t i = 0; i < d.table.passages.size(); ++i) {
     const Passage& p = d.table.passages[i];
-    const bool deep = p.max_draught_m && options.max_draught_m && *options.max_draught_m > *p.max_draught_m;
-    const bool wide = p.max_beam_m && options.beam_m && *options.beam_m > *p.max_beam_m;
-    // A shallow area is for ships known to fit; an unknown ship is assumed deep.
-    const bool shallow = p.kind == PassageKind::kShallowArea && (!options.max_draught_m || deep);
-    const bool closed = p.season && !p.season->Contains(departure);
-    if (deep || wide || shallow || closed) r.mask |= uint64_t{1} << i;
+    const bool closed = !options.all_seasons_open && p.season && !p.season->Contains(departure);
+    if (ClosedToShip(p, options.max_draught_m, options.beam_m) || closed) r.mask |= uint64_t{1} << i;
   }
 
   Route route;
@@ -511,7 +545,7 @@ Result<Route> RoutePlanner::PlanBetween(const SeaAnchor& from, const SeaAnchor& 
         auto it = std::find_if(d.table.passages.begin(), d.table.passages.end(), [&](const Passage& p) { return p.id == t.id; });
         const size_t index = static_cast<size_t>(it - d.table.passages.begin());
         // The whole transit must fall in the season, not just its start.
-        if (it->season && (!it->season->Contains(*t.arrival) || !it->season->Contains(*t.leaving)) && !r.Excludes(index)) {
+        if (!options.all_seasons_open && it->season && (!it->season->Contains(*t.arrival) || !it->season->Contains(*t.leaving)) && !r.Excludes(index)) {
           r.mask |= uint64_t{1} << index;
           replan = true;
         }
