@@ -10,7 +10,9 @@
 //
 // BM_MissionPlan200Stops* plan a ship's transit Mumbai -> Vladivostok over
 // the sea lanes with 200 candidate refuelling stops (seeded coastal
-// positions across the Indian Ocean and the western Pacific).
+// positions across the Indian Ocean and the western Pacific): cold (every
+// leg routed), warm (a leg cache shared by the plans of one process) and
+// cold with a leg table read from its file (mission/leg_table.h).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -26,6 +28,7 @@
 
 #include "relos/core/time.h"
 #include "relos/mission/distance.h"
+#include "relos/mission/leg_table.h"
 #include "relos/mission/planner.h"
 #include "relos/sealanes/network.h"
 #include "relos/sealanes/route.h"
@@ -225,6 +228,18 @@ class CountingOracle final : public relos::mission::DistanceOracle {
   const relos::mission::DistanceOracle& inner_;
 };
 
+// Puts the plan's stops and length in the counters; false (the benchmark
+// stopped with an error) when there is no feasible plan.
+bool Record(benchmark::State& state, const relos::Result<relos::mission::Plan>& plan) {
+  if (!plan.ok() || !plan->feasible) {
+    state.SkipWithError("the benchmark mission has no feasible plan");
+    return false;
+  }
+  state.counters["stops_used"] = static_cast<double>(plan->stops.size());
+  state.counters["total_nm"] = plan->total_nm;
+  return true;
+}
+
 // Cold: every plan routes its legs afresh (a one-off `relos plan mission`).
 // Warm: plans share a LegCache, as in a long-running process; the first plan
 // fills it and is excluded.
@@ -241,12 +256,7 @@ void MissionPlan200Stops(benchmark::State& state, bool warm) {
     Timer t;
     auto plan = relos::mission::PlanOverStops(problem, oracle);
     t.Stop(wall, cpu);
-    if (!plan.ok() || !plan->feasible) {
-      state.SkipWithError("the benchmark mission has no feasible plan");
-      return;
-    }
-    state.counters["stops_used"] = static_cast<double>(plan->stops.size());
-    state.counters["total_nm"] = plan->total_nm;
+    if (!Record(state, plan)) return;
   }
   state.counters["legs_asked"] = static_cast<double>(oracle.legs - routes_before) / static_cast<double>(state.iterations());
   if (warm) state.counters["legs_cached"] = static_cast<double>(cache.size());
@@ -256,6 +266,83 @@ void BM_MissionPlan200StopsCold(benchmark::State& state) { MissionPlan200Stops(s
 void BM_MissionPlan200StopsWarm(benchmark::State& state) { MissionPlan200Stops(state, true); }
 BENCHMARK(BM_MissionPlan200StopsCold)->Unit(benchmark::kMillisecond)->Iterations(10);
 BENCHMARK(BM_MissionPlan200StopsWarm)->Unit(benchmark::kMillisecond)->Iterations(50);
+
+// The leg table of the benchmark's places (origin, destination and the 200
+// stops, standing for a registry's ports), kept in $RELOS_BENCH_LEGS
+// (default /tmp/relos-bench-legs.bin) and routed only when missing or stale.
+std::string BenchLegTable() {
+  const char* env = std::getenv("RELOS_BENCH_LEGS");
+  const std::string path = env ? env : "/tmp/relos-bench-legs.bin";
+  const auto problem = MumbaiToVladivostok(200);
+  std::vector<GeoPosition> places{problem.origin.position, problem.destination.position};
+  for (const auto& s : problem.stops) places.push_back(s.position);
+  auto table = relos::mission::LegTable::Load(path, Network());
+  relos::mission::LegTable t = table.ok() ? *std::move(table) : relos::mission::LegTable(Network());
+  RoutePlanner planner(Network(), Clock());
+  const auto t0 = std::chrono::steady_clock::now();
+  auto report = t.Update(planner, places);
+  if (!report.ok()) {
+    std::cerr << report.status() << "\n";
+    std::exit(1);
+  }
+  if (report->routed > 0) {
+    std::cerr << "leg table: routed " << report->routed << " pairs in "
+              << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s\n";
+    if (relos::Status s = t.Save(path); !s.ok()) std::cerr << s << "\n";
+  }
+  return path;
+}
+
+// What SeaLaneOracle does with a table (and no draught or beam), counting
+// the legs the table leaves to the router.
+class TableFirst final : public relos::mission::DistanceOracle {
+ public:
+  TableFirst(const relos::mission::LegTable& table, const relos::mission::DistanceOracle& router, int64_t& routed)
+      : table_(table), router_(router), routed_(routed) {}
+  relos::Result<relos::mission::LegPath> Leg(GeoPosition a, GeoPosition b,
+                                             const relos::mission::LegTiming& when) const override {
+    if (auto stored = table_.Find(a, b, std::nullopt, std::nullopt)) return *std::move(stored);
+    ++routed_;
+    return router_.Leg(a, b, when);
+  }
+  double LowerBoundNm(GeoPosition a, GeoPosition b) const override { return router_.LowerBoundNm(a, b); }
+
+ private:
+  const relos::mission::LegTable& table_;
+  const relos::mission::DistanceOracle& router_;
+  int64_t& routed_;
+};
+
+// Cold with a leg table: each iteration is what a fresh process does once
+// the network is loaded: read the table from its file, plan with no leg
+// cache. Legs through seasonal passages, and any a restriction closes, are
+// still routed (legs_routed).
+void BM_MissionPlan200StopsColdLegTable(benchmark::State& state) {
+  static const auto problem = MumbaiToVladivostok(200);
+  static const std::string path = BenchLegTable();
+  RoutePlanner planner(Network(), Clock());
+  std::vector<double> wall, cpu, load_cpu;
+  int64_t routed = 0;
+  for (auto _ : state) {
+    Timer t;
+    auto table = relos::mission::LegTable::Load(path, Network());
+    if (!table.ok()) {
+      state.SkipWithError(table.status().ToString().c_str());
+      return;
+    }
+    load_cpu.push_back(Timer::CpuMs() - t.cpu);
+    const relos::mission::SeaLaneOracle router_only(planner, std::nullopt, std::nullopt);
+    const TableFirst oracle(*table, router_only, routed);
+    auto plan = relos::mission::PlanOverStops(problem, oracle);
+    t.Stop(wall, cpu);
+    if (!Record(state, plan)) return;
+  }
+  state.counters["legs_routed"] = static_cast<double>(routed) / static_cast<double>(state.iterations());
+  std::sort(load_cpu.begin(), load_cpu.end());
+  if (!load_cpu.empty()) state.counters["load_cpu_ms"] = load_cpu[load_cpu.size() / 2];
+  Percentiles(state, wall, cpu);
+}
+BENCHMARK(BM_MissionPlan200StopsColdLegTable)->Unit(benchmark::kMillisecond)->Iterations(20);
 
 int WritePairs(const char* path) {
   RoutePlanner planner(Network(), Clock());

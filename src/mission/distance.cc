@@ -1,7 +1,10 @@
 #include "relos/mission/distance.h"
 
 #include <GeographicLib/Geodesic.hpp>
+#include <algorithm>
+#include <cmath>
 
+#include "relos/mission/leg_table.h"
 #include "relos/sealanes/route.h"
 
 namespace relos::mission {
@@ -10,6 +13,17 @@ double GeodesicNm(GeoPosition a, GeoPosition b) {
   double metres = 0;
   GeographicLib::Geodesic::WGS84().Inverse(a.lat, a.lon, b.lat, b.lon, metres);
   return metres / 1852.0;
+}
+
+double GeodesicLowerBoundNm(GeoPosition a, GeoPosition b) {
+  const GeographicLib::Geodesic& wgs84 = GeographicLib::Geodesic::WGS84();
+  const double e2 = wgs84.Flattening() * (2 - wgs84.Flattening());
+  const double radius_nm = wgs84.EquatorialRadius() * (1 - e2) / 1852.0;
+  constexpr double kRad = M_PI / 180.0;
+  const double dlat = (b.lat - a.lat) * kRad, dlon = (b.lon - a.lon) * kRad;
+  const double h = std::sin(dlat / 2) * std::sin(dlat / 2) +
+                   std::cos(a.lat * kRad) * std::cos(b.lat * kRad) * std::sin(dlon / 2) * std::sin(dlon / 2);
+  return 2 * radius_nm * std::asin(std::min(1.0, std::sqrt(h)));
 }
 
 Result<LegPath> GeodesicOracle::Leg(GeoPosition a, GeoPosition b, const LegTiming& /*when*/) const {
@@ -34,10 +48,13 @@ size_t LegCache::size() const {
 }
 
 SeaLaneOracle::SeaLaneOracle(const sealanes::RoutePlanner& router, std::optional<double> draught_m,
-                             std::optional<double> beam_m, LegCache* cache)
-    : router_(router), draught_m_(draught_m), beam_m_(beam_m), cache_(cache) {}
+                             std::optional<double> beam_m, LegCache* cache, const LegTable* table)
+    : router_(router), draught_m_(draught_m), beam_m_(beam_m), cache_(cache), table_(table) {}
 
 Result<LegPath> SeaLaneOracle::Leg(GeoPosition a, GeoPosition b, const LegTiming& when) const {
+  if (table_ != nullptr) {
+    if (std::optional<Result<LegPath>> stored = table_->Find(a, b, draught_m_, beam_m_)) return *std::move(stored);
+  }
   if (cache_ == nullptr) return Route(a, b, when);
   const LegCache::Key key{a.lat,         a.lon, b.lat, b.lon, draught_m_.value_or(-1), beam_m_.value_or(-1),
                           when.depart.DateString(), when.speed_kn};

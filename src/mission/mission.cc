@@ -66,9 +66,38 @@ const registry::CatalogItem* FuelItem(const RegistryData& r, const Facility& f, 
   return nullptr;
 }
 
+// From a stock projection (thousandths of the stock unit, in time order),
+// what can be issued at or after each of its times without leaving a later
+// issue short: the lowest stock from then on, never below zero.
+std::vector<std::pair<Timestamp, double>> FreeToIssue(const std::vector<capacity::StockPoint>& projection,
+                                                      double per_stock_unit) {
+  std::vector<std::pair<Timestamp, double>> out(projection.size());
+  int64_t lowest = projection.back().stock;
+  for (size_t k = projection.size(); k-- > 0;) {
+    lowest = std::min(lowest, projection[k].stock);
+    out[k] = {projection[k].at, static_cast<double>(std::max<int64_t>(lowest, 0)) / 1000.0 * per_stock_unit};
+  }
+  return out;
+}
+
 }  // namespace
 
-Result<MissionPlan> PlanMission(const RegistryData& r, const MissionRequest& req, const DistanceOracle& oracle) {
+Result<FuelProjections> ProjectFuel(storage::Transaction& txn, const RegistryData& r, Timestamp now) {
+  FuelProjections out;
+  for (const Facility& f : r.facilities) {
+    if (f.fuel.empty()) continue;
+    ASSIGN_OR_RETURN(capacity::FacilityUsage usage, capacity::UsageOf(txn, f.code, now, now.PlusSeconds(1), now));
+    for (capacity::ResourceUsage& u : usage.resources) {
+      if (u.kind != capacity::ResourceKind::kFuel) continue;
+      // "fuel:<grade>"
+      out[{f.code, u.resource.substr(u.resource.find(':') + 1)}] = std::move(u.stock);
+    }
+  }
+  return out;
+}
+
+Result<MissionPlan> PlanMission(const RegistryData& r, const MissionRequest& req, const DistanceOracle& oracle,
+                                const FuelProjections* fuel) {
   const Unit* unit = nullptr;
   for (const Unit& u : r.units)
     if (u.code == req.unit) unit = &u;
@@ -142,17 +171,25 @@ Result<MissionPlan> PlanMission(const RegistryData& r, const MissionRequest& req
     for (const registry::FuelStock& stock : f.fuel) {
       auto level = registry::CompatibilityOf(r.fuel_compatibility, unit->fuel_grade, stock.grade);
       if (!level || *level == registry::FuelCompatibilityLevel::kEmergencyOnly) continue;
-      Result<Quantity> on_hand = stock.on_hand.ConvertTo(fuel_unit);
-      if (!on_hand.ok()) {
+      Result<double> per_stock_unit = Factor(stock.on_hand.unit(), fuel_unit);
+      if (!per_stock_unit.ok()) {
         why = "stock of " + stock.grade + " is in " + std::string(UnitOfMeasureName(stock.on_hand.unit())) +
               ", not convertible to " + p.fuel_unit;
         continue;
       }
-      if (on_hand->is_zero()) {
-        why = "no " + stock.grade + " on hand";
+      CandidateStop c{f.code, f.name, f.position, !own, stock.on_hand.ToDouble() * *per_stock_unit, stock.grade, 0};
+      const auto projection = fuel ? fuel->find({f.code, stock.grade}) : FuelProjections::const_iterator();
+      if (fuel && projection != fuel->end() && !projection->second.empty()) {
+        c.fuel_from = FreeToIssue(projection->second, *per_stock_unit);
+        c.fuel_available = c.fuel_from.front().second;
+      }
+      double most = c.fuel_available;
+      for (const auto& [t, amount] : c.fuel_from) most = std::max(most, amount);
+      if (!(most > 0)) {
+        why = c.fuel_from.empty() ? "no " + stock.grade + " on hand"
+                                  : "no " + stock.grade + " free to issue (on hand and planned deliveries are promised to approved orders)";
         continue;
       }
-      CandidateStop c{f.code, f.name, f.position, !own, on_hand->ToDouble(), stock.grade, 0};
       if (!own) {
         const registry::CatalogItem* item = FuelItem(r, f, stock.grade);
         Result<Money> price = item ? f.PriceAt(item->code, req.departure) : Result<Money>(NotFound("no item"));

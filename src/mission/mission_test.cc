@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <limits>
 #include <map>
@@ -11,6 +12,7 @@
 
 #include "relos/codec/registry_file.h"
 #include "relos/mission/distance.h"
+#include "relos/mission/leg_table.h"
 #include "relos/mission/planner.h"
 #include "relos/sealanes/network.h"
 #include "relos/sealanes/route.h"
@@ -305,6 +307,21 @@ TEST(MissionPlanner, BadInputIsInvalidArgument) {
   EXPECT_EQ(*ParseObjective("partner-stops"), Objective::kPartnerStops);
 }
 
+TEST(MissionDistance, GeodesicLowerBoundIsBelowTheGeodesicAndClose) {
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<double> lat(-89, 89), lon(-180, 180), near(-2, 2);
+  for (int i = 0; i < 20000; ++i) {
+    const GeoPosition a{lat(rng), lon(rng)};
+    // Half the pairs short, north-south hops near the equator among them,
+    // where the meridian's curvature radius is least.
+    const GeoPosition b = i % 2 ? GeoPosition{lat(rng), lon(rng)}
+                                : GeoPosition{std::clamp(a.lat / 20 + near(rng), -89.0, 89.0), a.lon + near(rng) / 50};
+    const double exact = GeodesicNm(a, b), bound = GeodesicLowerBoundNm(a, b);
+    ASSERT_LE(bound, exact * (1 + 1e-12) + 1e-9) << a.ToString() << " " << b.ToString();
+    ASSERT_GE(bound, exact * 0.985) << a.ToString() << " " << b.ToString();
+  }
+}
+
 registry::RegistryData DemoRegistry() {
   const char* src = std::getenv("RELOS_SOURCE_DIR");
   Result<registry::RegistryData> r =
@@ -370,6 +387,54 @@ TEST(MissionPlannerDemo, FrigateTooFastWithoutStopsIsExplained) {
   EXPECT_EQ(PlanMission(reg, req, oracle).status().code(), StatusCode::kNotFound);
 }
 
+// Fuel already promised to approved orders is not planned: the first stop
+// of the ferry flight loses it to an issue due after the aircraft would
+// land there, and a delivery planned before that issue gives it back.
+TEST(MissionPlannerDemo, StopWhoseFuelIsPromisedToOthersIsNotPlanned) {
+  const registry::RegistryData reg = DemoRegistry();
+  MissionRequest req = DemoRequest("IN-P8I-312", "IN-RAJALI", "RU-YEL");
+  req.stop_hours = 3;
+  req.reserve_fraction = 0.1;
+  GeodesicOracle oracle;
+  Result<MissionPlan> free = PlanMission(reg, req, oracle);
+  ASSERT_TRUE(free.ok() && free->plan.feasible);
+  ASSERT_FALSE(free->plan.stops.empty());
+  const PlanStop first = free->plan.stops[0];
+  const registry::Facility* facility = nullptr;
+  for (const auto& f : reg.facilities)
+    if (f.code == first.stop.code) facility = &f;
+  ASSERT_NE(facility, nullptr);
+  const registry::FuelStock* stock = facility->FindFuel(first.stop.supplied_grade);
+  ASSERT_NE(stock, nullptr);
+  const int64_t on_hand = stock->on_hand.milli();
+
+  // On hand now; two days after the aircraft would arrive, an approved
+  // issue takes all but one unit of it.
+  const Timestamp now = req.departure.PlusSeconds(-10 * 86400);
+  std::vector<capacity::StockPoint> promised{{now, on_hand, on_hand, "on hand"},
+                                             {first.arrive.PlusSeconds(2 * 86400), -(on_hand - 1000), 1000, "order O-1 line 1"}};
+  FuelProjections fuel{{{facility->code, stock->grade}, promised}};
+  Result<MissionPlan> mp = PlanMission(reg, req, oracle, &fuel);
+  ASSERT_TRUE(mp.ok()) << mp.status().message();
+  if (mp->plan.feasible) {
+    for (const PlanStop& s : mp->plan.stops) EXPECT_NE(s.stop.code, facility->code);
+  } else {
+    EXPECT_NE(mp->plan.infeasible_reason.find("without enough stock to refill: "), std::string::npos)
+        << mp->plan.infeasible_reason;
+  }
+
+  // A tanker the day before the aircraft arrives covers that issue.
+  std::vector<capacity::StockPoint> replenished{promised[0],
+                                                {first.arrive.PlusSeconds(-86400), on_hand, 2 * on_hand, "replenishment R-1"},
+                                                {promised[1].at, promised[1].change, on_hand + 1000, promised[1].what}};
+  fuel = {{{facility->code, stock->grade}, replenished}};
+  mp = PlanMission(reg, req, oracle, &fuel);
+  ASSERT_TRUE(mp.ok() && mp->plan.feasible);
+  ASSERT_FALSE(mp->plan.stops.empty());
+  EXPECT_EQ(mp->plan.stops[0].stop.code, facility->code);
+  EXPECT_DOUBLE_EQ(mp->plan.total_nm, free->plan.total_nm);
+}
+
 // The built sea-lane network ($RELOS_SEALANES, else next to the relos
 // binary), or "" when there is none to test with.
 std::string SeaLanesPath() {
@@ -380,15 +445,22 @@ std::string SeaLanesPath() {
   return !path.empty() && std::filesystem::exists(path) ? path : "";
 }
 
+// The network at SeaLanesPath(), or null when there is none.
+std::shared_ptr<const sealanes::SeaLaneNetwork> TestNetwork() {
+  const std::string path = SeaLanesPath();
+  if (path.empty()) return nullptr;
+  Result<std::shared_ptr<const sealanes::SeaLaneNetwork>> net = sealanes::SeaLaneNetwork::Load(path);
+  EXPECT_TRUE(net.ok()) << net.status().message();
+  return net.ok() ? *net : nullptr;
+}
+
 // Each leg is routed for the time the unit starts it: a leg from a stop that
 // would reach the Northern Sea Route after it closes goes the long way.
 TEST(MissionPlannerSeaLanes, SeasonalPassageIsJudgedWhenTheLegStarts) {
-  const std::string path = SeaLanesPath();
-  if (path.empty()) GTEST_SKIP() << "no sea-lane network (run scripts/build-data.sh)";
-  Result<std::shared_ptr<const sealanes::SeaLaneNetwork>> net = sealanes::SeaLaneNetwork::Load(path);
-  ASSERT_TRUE(net.ok()) << net.status().message();
+  const std::shared_ptr<const sealanes::SeaLaneNetwork> net = TestNetwork();
+  if (!net) GTEST_SKIP() << "no sea-lane network (run scripts/build-data.sh)";
   FakeClock clock(*Timestamp::Parse("2026-01-01T00:00:00Z"));
-  sealanes::RoutePlanner router(**net, clock);
+  sealanes::RoutePlanner router(*net, clock);
   SeaLaneOracle oracle(router, 6.0, 20.0);
   PlanningProblem p;
   p.origin = {"", "Bergen", {60.4, 5.31667}};
@@ -421,12 +493,10 @@ TEST(MissionPlannerSeaLanes, SeasonalPassageIsJudgedWhenTheLegStarts) {
 }
 
 TEST(MissionPlannerDemo, FrigateMumbaiToVladivostokBySeaLanes) {
-  const std::string path = SeaLanesPath();
-  if (path.empty()) GTEST_SKIP() << "no sea-lane network (run scripts/build-data.sh)";
-  Result<std::shared_ptr<const sealanes::SeaLaneNetwork>> net = sealanes::SeaLaneNetwork::Load(path);
-  ASSERT_TRUE(net.ok()) << net.status().message();
+  const std::shared_ptr<const sealanes::SeaLaneNetwork> net = TestNetwork();
+  if (!net) GTEST_SKIP() << "no sea-lane network (run scripts/build-data.sh)";
   FakeClock clock(*Timestamp::Parse("2026-06-01T00:00:00Z"));
-  sealanes::RoutePlanner router(**net, clock);
+  sealanes::RoutePlanner router(*net, clock);
   const registry::RegistryData reg = DemoRegistry();
   MissionRequest req = DemoRequest("IN-INS-TABAR", "IN-MUM", "RU-VLD");
   req.speed_kn = 14;
@@ -470,6 +540,80 @@ TEST(MissionPlannerDemo, FrigateMumbaiToVladivostokBySeaLanes) {
   req.departure = req.departure.PlusSeconds(86400);
   ASSERT_TRUE(PlanMission(reg, req, again).ok());
   EXPECT_GT(cache.size(), legs);
+}
+
+// Legs between the table's places come from the table, as the router gives
+// them; legs through a seasonal passage are left to the router; pairs of
+// places still listed are kept when the table is brought up to date; a table
+// from another network is refused.
+TEST(MissionPlannerSeaLanes, LegTableAnswersAsTheRouterAndKeepsItsPairs) {
+  const std::shared_ptr<const sealanes::SeaLaneNetwork> net = TestNetwork();
+  if (!net) GTEST_SKIP() << "no sea-lane network (run scripts/build-data.sh)";
+  FakeClock clock(*Timestamp::Parse("2026-08-01T00:00:00Z"));
+  sealanes::RoutePlanner router(*net, clock);
+  const GeoPosition mumbai{18.94, 72.84}, singapore{1.26, 103.84}, vladivostok{43.10, 131.88}, murmansk{68.975, 33.05};
+  LegTable table(*net);
+  Result<LegTable::UpdateReport> report = table.Update(router, {mumbai, singapore, vladivostok, murmansk, mumbai});
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  EXPECT_EQ(report->routed, 6);
+  EXPECT_EQ(table.place_count(), 4u);
+
+  const LegTiming when{*Timestamp::Parse("2026-08-01T00:00:00Z"), 14};
+  const SeaLaneOracle routed(router, 6.0, 20.0);
+  const SeaLaneOracle stored(router, 6.0, 20.0, nullptr, &table);
+  for (const auto& [a, b] : {std::pair{mumbai, singapore}, std::pair{singapore, vladivostok}}) {
+    std::optional<Result<LegPath>> hit = table.Find(a, b, 6.0, 20.0);
+    ASSERT_TRUE(hit && hit->ok());
+    Result<LegPath> leg = routed.Leg(a, b, when);
+    ASSERT_TRUE(leg.ok());
+    EXPECT_NEAR((*hit)->nm, leg->nm, 1e-6);
+    EXPECT_EQ((*hit)->points.size(), leg->points.size());
+    // The reverse is the same route read backwards.
+    std::optional<Result<LegPath>> back = table.Find(b, a, 6.0, 20.0);
+    ASSERT_TRUE(back && back->ok());
+    EXPECT_DOUBLE_EQ((*back)->nm, (*hit)->nm);
+    EXPECT_EQ((*back)->points.front().lat, (*hit)->points.back().lat);
+    Result<LegPath> through = stored.Leg(a, b, when);
+    ASSERT_TRUE(through.ok());
+    EXPECT_DOUBLE_EQ(through->nm, (*hit)->nm);
+  }
+  // Murmansk to Vladivostok with every passage open is the Northern Sea
+  // Route: seasonal, so the router decides.
+  EXPECT_FALSE(table.Find(murmansk, vladivostok, 6.0, 20.0).has_value());
+  // A place the table does not hold.
+  EXPECT_FALSE(table.Find(mumbai, GeoPosition{13.08, 80.29}, 6.0, 20.0).has_value());
+
+  const std::string file = testing::TempDir() + "/relos-legs-test.bin";
+  ASSERT_TRUE(table.Save(file).ok());
+  Result<LegTable> loaded = LegTable::Load(file, *net);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  std::optional<Result<LegPath>> again = loaded->Find(singapore, mumbai, 6.0, 20.0);
+  ASSERT_TRUE(again && again->ok());
+  EXPECT_DOUBLE_EQ((*again)->nm, (*table.Find(mumbai, singapore, 6.0, 20.0))->nm);
+
+  // Murmansk dropped, Singapore moved: only the moved place's pairs are routed.
+  const GeoPosition singapore_moved{1.25, 103.85};
+  report = loaded->Update(router, {vladivostok, mumbai, singapore_moved});
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->kept, 1);
+  EXPECT_EQ(report->routed, 2);
+  EXPECT_FALSE(loaded->Find(mumbai, singapore, 6.0, 20.0).has_value());
+  ASSERT_TRUE(loaded->Find(vladivostok, mumbai, 6.0, 20.0).has_value());
+
+  // Another network's table (its fingerprint altered) and a damaged file.
+  std::string bytes;
+  {
+    std::ifstream in(file, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  std::string other = bytes;
+  other[12] = static_cast<char>(other[12] ^ 1);
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << other;
+  EXPECT_EQ(LegTable::Load(file, *net).status().code(), StatusCode::kFailedPrecondition);
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes.substr(0, bytes.size() - 5);
+  EXPECT_EQ(LegTable::Load(file, *net).status().code(), StatusCode::kDataLoss);
+  EXPECT_EQ(LegTable::Load(file + ".none", *net).status().code(), StatusCode::kNotFound);
+  std::filesystem::remove(file);
 }
 
 }  // namespace

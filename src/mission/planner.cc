@@ -169,6 +169,18 @@ class Search {
     return KeyOf(h, p_.objective);
   }
 
+  // The most stop v (1..n) can issue at any time: a bound for OptimisticStep.
+  double MostAvailable(int v) {
+    if (most_available_.empty()) {
+      for (const CandidateStop& s : p_.stops) {
+        double most = s.fuel_available;
+        for (const auto& [t, amount] : s.fuel_from) most = std::max(most, amount);
+        most_available_.push_back(most);
+      }
+    }
+    return most_available_[static_cast<size_t>(v - 1)];
+  }
+
   // Step(u, v) with the leg's lower bound in place of its route: each
   // criterion is at most the real one. nullopt when even the lower bound
   // rules the leg out (out of range, or the stop cannot refill the unit).
@@ -183,7 +195,7 @@ class Search {
     if (v != n_ + 1) {
       const CandidateStop& s = p_.stops[v - 1];
       const double request = p_.capacity - (DepartureFuel(u) - fuel);
-      if (request > s.fuel_available + kFuelEps) {
+      if (request > MostAvailable(v) + kFuelEps) {
         short_stock_.insert(v);
         return std::nullopt;
       }
@@ -246,7 +258,9 @@ class Search {
     if (v != n_ + 1) {
       const CandidateStop& s = p_.stops[v - 1];
       const double request = p_.capacity - (DepartureFuel(u) - fuel);
-      if (request > s.fuel_available + kFuelEps) {
+      // u is settled: its departure, and so the arrival at v, is final.
+      const Timestamp arrival = AddHours(p_.departure, crit_[u].hours + c.hours);
+      if (request > s.AvailableAt(arrival) + kFuelEps) {
         short_stock_.insert(v);
         return std::optional<Criteria>();
       }
@@ -345,9 +359,16 @@ class Search {
   std::set<int> short_stock_;
   std::vector<double> lower_nm_;  // (n + 2)^2, -1 until computed
   std::vector<Criteria> crit_;    // best criteria found per node; final once settled
+  std::vector<double> most_available_;  // per stop, filled on first use
 };
 
 }  // namespace
+
+double CandidateStop::AvailableAt(Timestamp t) const {
+  auto after = std::upper_bound(fuel_from.begin(), fuel_from.end(), t,
+                                [](Timestamp x, const std::pair<Timestamp, double>& e) { return x < e.first; });
+  return after == fuel_from.begin() ? fuel_available : std::prev(after)->second;
+}
 
 Result<Objective> ParseObjective(std::string_view text) {
   for (Objective o : {Objective::kTime, Objective::kDistance, Objective::kPartnerStops, Objective::kCost})

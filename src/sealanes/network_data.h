@@ -31,6 +31,7 @@ struct NetworkData {
 
   PassageTable table;
   std::vector<ReferencePort> ports;
+  uint64_t checksum = 0;  // of the file it was read from: tells one network from another
 
   // ALT: landmark_nm[v * landmark_count + l] is the network distance
   // between node v and landmark l (node-major: one cache line per node).

@@ -215,6 +215,7 @@ Status ReadNetworkFile(const std::string& path, NetworkData& d) {
   uint64_t sum = 0;
   std::memcpy(&sum, all.data() + all.size() - 8, 8);
   if (sum != Fnv1a(payload)) return corrupt("checksum mismatch");
+  d.checksum = sum;
 
   Reader r(payload);
   int32_t cpd = 0;
@@ -359,6 +360,7 @@ const std::vector<ReferencePort>& SeaLaneNetwork::ports() const { return data_->
 int64_t SeaLaneNetwork::node_count() const { return static_cast<int64_t>(data_->node_count()); }
 int64_t SeaLaneNetwork::edge_count() const { return static_cast<int64_t>(data_->edge_to.size()); }
 bool SeaLaneNetwork::IsBlocked(GeoPosition p) const { return data_->hard.BlockedAt(p.lat, p.lon); }
+uint64_t SeaLaneNetwork::fingerprint() const { return data_->checksum; }
 
 Result<const Passage*> SeaLaneNetwork::FindPassage(std::string_view id) const {
   std::string known;

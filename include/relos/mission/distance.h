@@ -52,11 +52,17 @@ class DistanceOracle {
 // The WGS84 geodesic distance in nautical miles (GeographicLib).
 double GeodesicNm(GeoPosition a, GeoPosition b);
 
+// A lower bound of GeodesicNm, a tenth of its cost: the great circle
+// between the same latitudes and longitudes on a sphere of radius
+// a (1 - e^2), the least radius of curvature of the WGS84 ellipsoid, whose
+// metric is nowhere larger than the ellipsoid's. About 1 % short at most.
+double GeodesicLowerBoundNm(GeoPosition a, GeoPosition b);
+
 // Aircraft: straight geodesic legs.
 class GeodesicOracle final : public DistanceOracle {
  public:
   Result<LegPath> Leg(GeoPosition a, GeoPosition b, const LegTiming& when) const override;
-  double LowerBoundNm(GeoPosition a, GeoPosition b) const override { return GeodesicNm(a, b); }
+  double LowerBoundNm(GeoPosition a, GeoPosition b) const override { return GeodesicLowerBoundNm(a, b); }
 };
 
 // Sea legs already routed, for the plans of one process to share (the
@@ -89,14 +95,18 @@ class LegCache {
   std::map<Key, Result<LegPath>> legs_;
 };
 
-// Ships: the sea-lane route for the given draught and beam. With a cache,
-// legs routed before (by any plan sharing the cache) are not routed again.
+class LegTable;
+
+// Ships: the sea-lane route for the given draught and beam. With a leg
+// table, legs between its places that the ship may take are read from it;
+// with a cache, legs routed before (by any plan sharing the cache) are not
+// routed again.
 class SeaLaneOracle final : public DistanceOracle {
  public:
   SeaLaneOracle(const sealanes::RoutePlanner& router, std::optional<double> draught_m, std::optional<double> beam_m,
-                LegCache* cache = nullptr);
+                LegCache* cache = nullptr, const LegTable* table = nullptr);
   Result<LegPath> Leg(GeoPosition a, GeoPosition b, const LegTiming& when) const override;
-  double LowerBoundNm(GeoPosition a, GeoPosition b) const override { return GeodesicNm(a, b); }
+  double LowerBoundNm(GeoPosition a, GeoPosition b) const override { return GeodesicLowerBoundNm(a, b); }
 
  private:
   Result<LegPath> Route(GeoPosition a, GeoPosition b, const LegTiming& when) const;
@@ -105,6 +115,7 @@ class SeaLaneOracle final : public DistanceOracle {
   std::optional<double> draught_m_;
   std::optional<double> beam_m_;
   LegCache* cache_;
+  const LegTable* table_;
 };
 
 }  // namespace relos::mission

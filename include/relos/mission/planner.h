@@ -14,6 +14,11 @@
 //    with additive, lexicographically compared labels is exact.
 //  - A leg is allowed only if the fuel on arrival stays >= reserve * capacity
 //    and the stop at its end holds enough of a compatible grade to refill.
+//  - A stop's fuel is what it can issue at the unit's arrival (fuel_from,
+//    from the capacity module's projection when PlanMission is given one).
+//    With stocks that change over time the search judges each stop at the
+//    arrival time of the best way there; it does not wait for a delivery,
+//    so exactness (above) is proved for stocks constant in time.
 //  - Each stop costs `stop_hours` alongside. Cost counts only what the
 //    partner bills (fuel bought at partner facilities, in the partner's
 //    currency, minor units); own-party fuel is not billed under the agreement.
@@ -28,11 +33,13 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "relos/capacity/capacity.h"
 #include "relos/core/geo.h"
 #include "relos/core/quantity.h"
 #include "relos/core/status.h"
@@ -58,9 +65,17 @@ struct CandidateStop {
   std::string name;
   GeoPosition position;
   bool partner = false;        // owned by the agreement partner
-  double fuel_available = 0;   // of the compatible grade, on hand
+  double fuel_available = 0;   // of the compatible grade: on hand, or free to issue now (projection)
   std::string supplied_grade;  // the grade it would issue
   double price_per_fuel_unit = 0;  // minor units of the partner's currency; 0 for own stops
+  // When the stock changes over time (the capacity module's projection):
+  // (t, amount) in ascending t, what the stop can issue to a unit arriving
+  // at or after t without leaving any later approved issue short. Before
+  // the first t, and when empty, `fuel_available`.
+  std::vector<std::pair<Timestamp, double>> fuel_from;
+
+  // What the stop can issue to a unit arriving at `t`.
+  double AvailableAt(Timestamp t) const;
 };
 
 struct Waypoint {
@@ -159,6 +174,15 @@ struct MissionPlan {
   std::vector<Exclusion> excluded;
 };
 
+// The capacity module's fuel projection for each (facility, grade) that a
+// facility of the registry stocks: the stock on hand now, then planned
+// replenishments and approved issues in time order (capacity::UsageOf).
+using FuelProjections = std::map<std::pair<std::string, std::string>, std::vector<capacity::StockPoint>>;
+
+// Reads the projections of every fuel stock of the registry's facilities in
+// `txn` (a read transaction is enough). Errors of the store are returned.
+Result<FuelProjections> ProjectFuel(storage::Transaction& txn, const registry::RegistryData& registry, Timestamp now);
+
 // Builds the candidate stops from `registry` and plans. Candidates: the
 // unit's own party's facilities, and the partner's under an agreement in
 // force at departure that binds both, makes the purpose and the fuel
@@ -168,9 +192,13 @@ struct MissionPlan {
 // deep enough for the draught when berths are listed). NotFound for an
 // unknown unit or facility; InvalidArgument for a unit without fuel data,
 // a speed above the unit's maximum, or a bad origin/destination pair.
-// `oracle` is borrowed for the call.
+// `oracle` is borrowed for the call. With `fuel`, a stop offers what its
+// projection leaves free at the unit's arrival (stock on hand + planned
+// replenishments - approved issues, now and at every later time), so fuel
+// already promised to other orders is not planned; without, its stock on
+// hand.
 Result<MissionPlan> PlanMission(const registry::RegistryData& registry, const MissionRequest& request,
-                                const DistanceOracle& oracle);
+                                const DistanceOracle& oracle, const FuelProjections* fuel = nullptr);
 
 // One draft order per partner stop of a feasible plan: a fuel line for the
 // quantity to request (in the catalogue item's unit, rounded up to the

@@ -80,6 +80,9 @@ class SeaLaneNetwork {
   // True when the land grid marks the cell holding `p` as land (or inside an
   // ice limit). Coarser than LandIndex: a cell that any coast touches is land.
   bool IsBlocked(GeoPosition p) const;
+  // The checksum of the file the network was loaded from: results computed
+  // over one network (mission::LegTable) record it to tell when they are stale.
+  uint64_t fingerprint() const;
 
   // For the planner in this module only.
   const internal::NetworkData& data() const { return *data_; }

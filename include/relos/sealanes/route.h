@@ -36,7 +36,15 @@ struct RouteOptions {
   std::optional<double> beam_m;          // the ship's beam
   std::optional<Timestamp> departure;    // absent: the clock's now
   std::optional<double> speed_knots;     // absent: no ETA
+  // Every seasonal passage counts as open whatever the date: for tables of
+  // routes whose seasons are checked when they are used (mission::LegTable).
+  bool all_seasons_open = false;
 };
+
+// True when `passage` is closed to a ship of this draught and beam whatever
+// the season: too deep or too wide for it, or a shallow area and the ship
+// not known to fit (no draught given counts as deep).
+bool ClosedToShip(const Passage& passage, std::optional<double> draught_m, std::optional<double> beam_m);
 
 // A position joined to the network: where the ship meets navigable water and
 // the network nodes it can reach from there. Compute once per facility and
