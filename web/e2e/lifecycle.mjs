@@ -288,7 +288,7 @@ try {
     }
     await req.goto(`${APP}/`);
     await req.locator("svg.map .mark.ship").first().waitFor();
-    check((await req.getByTestId("map-summary").innerText()).match(/[1-9]\d* own units on planned missions/), "the dashboard map shows own units on planned missions");
+    check((await req.getByTestId("map-summary").innerText()).match(/[1-9]\d* own units? on planned missions/), "the dashboard map shows own units on planned missions");
     await shot(req, "15-dashboard-missions");
   } else skip("mission planning");
 

@@ -68,7 +68,7 @@ export async function dashboardView(main: HTMLElement): Promise<void> {
       h(
         "p",
         { class: "muted", "data-testid": "map-summary" },
-        `${own} own and ${fs.value.length - own} partner facilities; ${ships.marks?.length ?? 0} own units on planned missions.`,
+        `${own} own and ${fs.value.length - own} partner facilities; ${ships.marks?.length ?? 0} own ${ships.marks?.length === 1 ? "unit" : "units"} on planned missions.`,
       ),
     );
   } else mapCard.append(errorBox(fs.reason));
