@@ -68,6 +68,13 @@ export interface LedgerAlert {
   detail: string;
 }
 type Row = Record<string, unknown>;
+interface OrderPosition {
+  order: string;
+  state: string;
+  reconciliation: string;
+  outstanding?: Record<string, number>;
+  pending?: Record<string, number>;
+}
 
 const isCurrency = (u: string) => /^[A-Z]{3}$/.test(u);
 
@@ -152,11 +159,12 @@ interface LedgerRoutes {
   eveAccept: ApiRoute | null;
   statement: ApiRoute | null;
   rates: ApiRoute | null;
+  orders: ApiRoute | null;
 }
 
 async function ledgerRoutes(): Promise<LedgerRoutes> {
-  const [net, createBill, pay, rik, rikDeliver, eveList, evePropose, eveAccept, statement, rates] = await Promise.all([
-    findRoute("GET", /^\/ledger\/\{[^}]+\}\/net(-position)?$/),
+  const [net, createBill, pay, rik, rikDeliver, eveList, evePropose, eveAccept, statement, rates, orders] = await Promise.all([
+    findRoute("GET", /^\/ledger\/\{[^}]+\}\/(balance|net(-position)?)$/),
     findRoute("POST", /^\/ledger\/\{[^}]+\}\/bills$/),
     findRoute("POST", /\/bills\/\{[^}]+\}\/pay(ments?)?$/),
     findRoute("GET", /^\/ledger\/\{[^}]+\}\/rik$/),
@@ -166,9 +174,13 @@ async function ledgerRoutes(): Promise<LedgerRoutes> {
     findRoute("POST", /\/(eve|offsets)\/\{[^}]+\}\/accept$/),
     findRoute("GET", /^\/ledger\/\{[^}]+\}\/statement$/),
     findRoute("GET", /^\/ledger\/rates$|^\/rates$/),
+    findRoute("GET", /^\/ledger\/\{[^}]+\}\/orders$/),
   ]);
-  return { net, createBill, pay, rik, rikDeliver, eveList, evePropose, eveAccept, statement, rates };
+  return { net, createBill, pay, rik, rikDeliver, eveList, evePropose, eveAccept, statement, rates, orders };
 }
+
+// Offset proposals made or accepted in this browser tab, by id.
+const proposals = new Map<string, Row>();
 
 const today = () => new Date().toISOString().slice(0, 10);
 const dayIso = (d: string) => (d ? `${d}T00:00:00Z` : "");
@@ -208,7 +220,7 @@ export async function ledgerView(main: HTMLElement, params: Record<string, strin
     body.replaceChildren(loading("the ledger"));
     const r = <T>(name: string) => get<T>(`/ledger/${enc(ag)}/${name}`);
     try {
-      const [acc, age, bills, ceil, alerts, netRows, rik, eve, rates] = await Promise.all([
+      const [acc, age, bills, ceil, alerts, netRows, rik, eve, rates, positions] = await Promise.all([
         r<{ accounts: Account[] }>("accounts"),
         r<{ ageing: Ageing[] }>("ageing"),
         r<{ bills: Bill[] }>("bills"),
@@ -217,7 +229,8 @@ export async function ledgerView(main: HTMLElement, params: Record<string, strin
         routes.net ? get<Record<string, NetRow[]>>(fill(routes.net, ag)).then((x) => Object.values(x)[0] ?? []) : null,
         routes.rik ? get<Record<string, Row[]>>(fill(routes.rik, ag)).then((x) => Object.values(x)[0] ?? []) : null,
         routes.eveList ? get<Record<string, Row[]>>(fill(routes.eveList, ag)).then((x) => Object.values(x)[0] ?? []) : null,
-        routes.rates ? get<Record<string, Row[]>>(fill(routes.rates)).then((x) => Object.values(x)[0] ?? []) : null,
+        routes.rates && has(...routes.rates.roles) ? get<Record<string, Row[]>>(fill(routes.rates)).then((x) => Object.values(x)[0] ?? []) : null,
+        routes.orders ? get<{ orders: OrderPosition[] }>(fill(routes.orders, ag)).then((x) => x.orders) : null,
       ]);
       const reload = (msg: string) => () => void load(msg);
 
@@ -302,13 +315,31 @@ export async function ledgerView(main: HTMLElement, params: Record<string, strin
           "Bills",
         ),
         billActions.length ? h("div", { class: "actions" }, billActions) : null,
+        positions
+          ? h(
+              "details",
+              null,
+              h("summary", null, `Orders and their reconciliation (${positions.length})`),
+              table(
+                ["Order", "State", "Reconciliation", "Outstanding", "Reserved"],
+                positions.map((p) => [
+                  h("a", { href: `/orders/${enc(p.order)}`, "data-link": true }, p.order),
+                  p.state,
+                  badge(p.reconciliation),
+                  Object.entries(p.outstanding ?? {}).filter(([, v]) => v).map(([u, v]) => amount(v, u)).join(", ") || "—",
+                  Object.entries(p.pending ?? {}).filter(([, v]) => v).map(([u, v]) => amount(v, u)).join(", ") || "—",
+                ]),
+                "Orders and their reconciliation",
+              ),
+            )
+          : null,
       );
 
       // ---- Replacement in kind and equal-value exchange.
       const settle: HTMLElement[] = [];
       if (rik) {
-        const cols = ["key", "creditor", "debtor", "item", "facility", "quantity", "delivered", "due", "status"].filter((c) => rik.some((x) => c in x));
-        settle.push(h("h3", null, "Replacement in kind"), table(cols, rik.map((x) => cols.map((c) => str(x[c]))), "Replacement-in-kind obligations"));
+        const cols = ["key", "creditor", "debtor", "item", "facility", "quantity", "returned", "due", "status"].filter((c) => rik.some((x) => c in x));
+        settle.push(h("h3", null, "Replacement in kind"), table(cols, rik.map((x) => cols.map((c) => (c === "due" ? str(x[c]).slice(0, 10) : str(x[c])))), "Replacement-in-kind obligations"));
         const open = rik.filter((x) => x.debtor === party() && x.status === "open");
         if (routes.rikDeliver && open.length && has("finance", "logistics-officer")) {
           const keySel = h("select", { "data-field": "key" }, open.map((x) => h("option", { value: str(x.key) }, `${str(x.key)} ${str(x.item)}`)));
@@ -324,25 +355,30 @@ export async function ledgerView(main: HTMLElement, params: Record<string, strin
       }
       if (routes.evePropose || eve) {
         settle.push(h("h3", null, "Equal-value exchange"));
-        if (eve) {
+        // Without a route listing proposals, the ones seen on this screen.
+        const shown = eve ?? [...proposals.values()].filter((x) => x.agreement === ag);
+        if (shown.length) {
           const cols = ["id", "currency", "offset", "accepted_by", "status"];
-          settle.push(table(cols, eve.map((x) => cols.map((c) => (c === "offset" ? amount(Number(x.offset), str(x.currency)) : str(x[c])))), "Offset proposals"));
+          settle.push(table(cols, shown.map((x) => cols.map((c) => (c === "offset" ? amount(Number(x.offset), str(x.currency)) : str(x[c])))), "Offset proposals"));
         }
         if (finance && routes.evePropose) {
           settle.push(
             actionForm("Propose an offset", "eve-propose", [h("p", { class: "muted" }, "Nets both parties' open equal-value-exchange claims; both finance officers must accept.")], "Propose offset", async () => {
               const p = await post<Row>(fill(routes.evePropose!, ag), {});
+              proposals.set(str(p.id), p);
               setTimeout(reload(`Offset ${str(p.id)} proposed: ${amount(Number(p.offset), str(p.currency))}.`));
               return "Proposed.";
             }),
           );
         }
-        const pending = (eve ?? []).filter((x) => x.status === "proposed" && !(x.accepted_by as string[] | undefined)?.includes(party()));
-        if (finance && routes.eveAccept && pending.length) {
-          const idSel = h("select", { "data-field": "id" }, pending.map((x) => h("option", { value: str(x.id) }, str(x.id))));
+        const pending = shown.filter((x) => x.status === "proposed" && !(x.accepted_by as string[] | undefined)?.includes(party()));
+        if (finance && routes.eveAccept) {
+          // The partner's proposal is named by its id, as they sent it.
+          const idIn = h("input", { "data-field": "id", value: str(pending[0]?.id ?? ""), placeholder: "RELOS-IN-RU-EVE-2026-000001" });
           settle.push(
-            actionForm("Accept an offset", "eve-accept", [field("eve-id", "Proposal", idSel)], "Accept", async () => {
-              const p = await post<Row>(fill(routes.eveAccept!, idSel.value), {});
+            actionForm("Accept an offset", "eve-accept", [field("eve-id", "Proposal", idIn)], "Accept", async () => {
+              const p = await post<Row>(fill(routes.eveAccept!, idIn.value.trim()), {});
+              proposals.set(str(p.id), p);
               setTimeout(reload(`Offset ${str(p.id)} is ${str(p.status)}.`));
               return "Accepted.";
             }),
@@ -377,7 +413,9 @@ export async function ledgerView(main: HTMLElement, params: Record<string, strin
             const res = await get<Record<string, Row[]>>(`${fill(routes.statement!, ag)}?${q}`);
             const lines = Object.values(res).find(Array.isArray) ?? [];
             const cols = [...new Set(lines.flatMap((l) => Object.keys(l)))].filter((c) => typeof lines[0]?.[c] !== "object");
-            const rows = () => lines.map((l) => cols.map((c) => str(l[c])));
+            // Debits and credits in minor units of the line's unit.
+            const cell = (l: Row, c: string) => ((c === "debit" || c === "credit") && typeof l[c] === "number" && l.unit ? (l[c] ? amount(l[c] as number, str(l.unit)) : "") : str(l[c]));
+            const rows = () => lines.map((l) => cols.map((c) => cell(l, c)));
             out.replaceChildren(lines.length ? csvButton(`${ag}-${who.value}-statement`, cols, rows) : "", table(cols, rows(), "Statement lines"));
             return `${lines.length} statement lines.`;
           },
