@@ -7,7 +7,7 @@
 // when the server has their route; the API checks the party's side again.
 import { enc, get, post } from "../api";
 import { agreements } from "../data";
-import { actionForm, badge, csvButton, errorBox, field, h, loading, section, svg, table } from "../dom";
+import { actionForm, badge, csvButton, errorBox, field, h, loading, section, svg, table, when } from "../dom";
 import { fill, findRoute, type ApiRoute } from "../routes";
 import { has, party } from "../session";
 
@@ -387,7 +387,7 @@ export async function ledgerView(main: HTMLElement, params: Record<string, strin
       }
       if (rates) {
         const cols = ["from", "to", "valid_from", "rate"];
-        settle.push(h("h3", null, "Exchange rates"), table(cols, rates.map((x) => cols.map((c) => str(x[c]))), "Exchange rates"));
+        settle.push(h("h3", null, "Exchange rates"), table(["From", "To", "Valid from", "Units of 'to' per 'from'"], rates.map((x) => cols.map((c) => str(x[c]))), "Exchange rates"));
       }
       const settleSection = section(
         "Settlement",
@@ -412,9 +412,13 @@ export async function ledgerView(main: HTMLElement, params: Record<string, strin
             const q = new URLSearchParams({ party: who.value, ...(from.value ? { from: dayIso(from.value) } : {}), ...(to.value ? { to: dayIso(to.value) } : {}) });
             const res = await get<Record<string, Row[]>>(`${fill(routes.statement!, ag)}?${q}`);
             const lines = Object.values(res).find(Array.isArray) ?? [];
-            const cols = [...new Set(lines.flatMap((l) => Object.keys(l)))].filter((c) => typeof lines[0]?.[c] !== "object");
+            // The ledger's order of a statement line first, then anything else it sends.
+            const known = ["seq", "at", "code", "order", "account", "debit", "credit", "unit", "transfer"];
+            const keys = [...new Set(lines.flatMap((l) => Object.keys(l)))].filter((c) => typeof lines[0]?.[c] !== "object");
+            const cols = [...known.filter((c) => keys.includes(c)), ...keys.filter((c) => !known.includes(c))];
             // Debits and credits in minor units of the line's unit.
-            const cell = (l: Row, c: string) => ((c === "debit" || c === "credit") && typeof l[c] === "number" && l.unit ? (l[c] ? amount(l[c] as number, str(l.unit)) : "") : str(l[c]));
+            const cell = (l: Row, c: string) =>
+              (c === "debit" || c === "credit") && typeof l[c] === "number" && l.unit ? (l[c] ? amount(l[c] as number, str(l.unit)) : "") : c === "at" ? when(str(l[c])) : str(l[c]);
             const rows = () => lines.map((l) => cols.map((c) => cell(l, c)));
             out.replaceChildren(lines.length ? csvButton(`${ag}-${who.value}-statement`, cols, rows) : "", table(cols, rows(), "Statement lines"));
             return `${lines.length} statement lines.`;
