@@ -2,8 +2,8 @@
 # Installs what is missing, builds with AddressSanitizer and UBSan, starts a
 # throwaway PostgreSQL cluster in a temporary directory (stopped and removed
 # on exit, also on failure), and runs every test with ctest: the storage
-# conformance suite and the CLI end-to-end tests run on SQLite and on
-# PostgreSQL.
+# conformance suite and the CLI and server end-to-end tests run on SQLite
+# and on PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh

@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/order_footprint.h"
 #include "postgres_scratch.h"
 
 namespace {
@@ -383,17 +384,8 @@ TEST_P(CliTest, TwoProcessesRacingThroughTheSameOrdersDoEachStepOnce) {
   // (from both parties' statements, read once at the end).
   Json statements = Json::array();
   auto footprint = [&](const std::string& n) {
-    std::map<std::string, int> kinds;
-    for (const auto& e : Json::parse(Ok({"events", "--json", "--subject", "order/" + n}).out)) {
-      ++kinds[e["kind"].get<std::string>()];
-    }
-    std::map<std::string, std::set<std::string>> transfers;
-    for (const auto& r : statements) {
-      if (r.value("order", "") == n) transfers[r["code"].get<std::string>()].insert(r["transfer"].dump());
-    }
-    std::map<std::string, size_t> counts;
-    for (const auto& [code, ids] : transfers) counts[code] = ids.size();
-    return std::make_pair(kinds, counts);
+    return relos::testing::FootprintOf(n, Json::parse(Ok({"events", "--json", "--subject", "order/" + n}).out),
+                                       statements);
   };
   const std::vector<std::pair<std::string, std::string>> steps = {
       {"approve", "RU:approver:Capt Petrov"}, {"deliver", "RU:logistics-officer:Maj Sokolov"},

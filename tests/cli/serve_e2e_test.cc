@@ -1,28 +1,46 @@
 // `relos serve` and `relos user` end to end: the real binary on a temporary
 // demo database, users added from the command line, the server on an
-// ephemeral loopback port, driven with curl, stopped with SIGTERM.
+// ephemeral loopback port, driven with curl and with many concurrent
+// keep-alive clients, stopped with SIGTERM. Every test runs on SQLite and on
+// PostgreSQL (a scratch database on the server named by
+// RELOS_TEST_POSTGRES_URL; skipped, saying so, when it is not set).
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <vector>
+#include <mutex>
+#include <optional>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "cli/order_footprint.h"
+#include "http_client.h"
+#include "postgres_scratch.h"
 
 namespace {
 
 namespace fs = std::filesystem;
+namespace http = boost::beast::http;
 using Json = nlohmann::json;
+
+std::string Quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
 
 std::string Shell(const std::string& cmd, int* exit_code = nullptr) {
   std::string out;
@@ -36,34 +54,63 @@ std::string Shell(const std::string& cmd, int* exit_code = nullptr) {
   return out;
 }
 
-class ServeTest : public ::testing::Test {
+// Parameterised by backend: "sqlite" or "postgres".
+class ServeTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("relos-serve-" + std::to_string(::getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     db_ = (dir_ / "relos.db").string();
+    if (GetParam() != "postgres") return;
+    if (relos::testing::PostgresTestUrl().empty()) GTEST_SKIP() << relos::testing::PostgresSkipMessage();
+    auto db = relos::testing::ScratchDatabase::Create();
+    ASSERT_TRUE(db.ok()) << db.status();
+    pg_.emplace(std::move(*db));
+    db_ = pg_->url();
   }
   void TearDown() override {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
+    for (pid_t pid : {pid_, second_pid_}) {
+      if (pid > 0) {
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, nullptr, 0);
+      }
     }
+    pg_.reset();
     fs::remove_all(dir_);
   }
 
   std::string Relos(const std::string& args, int* exit_code = nullptr) {
-    return Shell(std::string(RELOS_BINARY) + " --db " + db_ + " " + args + " 2>&1", exit_code);
+    return Shell(std::string(RELOS_BINARY) + " --db " + Quote(db_) + " " + args + " 2>&1", exit_code);
+  }
+  // Standard output only, parsed as JSON (null if it does not parse).
+  Json RelosJson(const std::string& args) {
+    return Json::parse(Shell(std::string(RELOS_BINARY) + " --db " + Quote(db_) + " " + args + " 2>/dev/null"), nullptr,
+                       false);
+  }
+  // Adds a user holding one role and returns an API token for them.
+  std::string UserToken(const std::string& name, const std::string& party, const std::string& role) {
+    int code = -1;
+    std::string out = Shell("printf 'a demo password\\n' | " + std::string(RELOS_BINARY) + " --db " + Quote(db_) +
+                                " user add " + name + " --party " + party + " --role " + role + " --password-stdin 2>&1",
+                            &code);
+    EXPECT_EQ(code, 0) << out;
+    out = Relos("user token " + name + " --label e2e", &code);
+    EXPECT_EQ(code, 0) << out;
+    return out.substr(0, out.find('\n'));
   }
 
   // Starts `relos ARGS` (by default `--db DB serve --port 0`) with the
   // environment variables `env` set, and returns the port it printed.
-  int StartServer(std::vector<std::string> args = {}, const std::map<std::string, std::string>& env = {}) {
+  // `name` keeps the logs of a second server apart.
+  int StartServer(std::vector<std::string> args = {}, const std::map<std::string, std::string>& env = {},
+                  const std::string& name = "serve") {
     if (args.empty()) args = {"--db", db_, "serve", "--port", "0"};
-    const fs::path log = dir_ / "serve.log";
-    const fs::path err = dir_ / "serve.err";
-    pid_ = ::fork();
-    if (pid_ == 0) {
+    const fs::path log = dir_ / (name + ".log");
+    const fs::path err = dir_ / (name + ".err");
+    pid_t& pid = name == "serve" ? pid_ : second_pid_;
+    pid = ::fork();
+    if (pid == 0) {
       FILE* f = std::freopen(log.c_str(), "w", stdout);
       FILE* g = std::freopen(err.c_str(), "w", stderr);
       (void)f;
@@ -88,10 +135,30 @@ class ServeTest : public ::testing::Test {
     return 0;
   }
 
+  // Sends SIGTERM to a server and waits for it; true if it exited with 0.
+  static bool Terminate(pid_t& pid) {
+    if (::kill(pid, SIGTERM) != 0) return false;
+    int status = 0;
+    const bool waited = ::waitpid(pid, &status, 0) == pid;
+    pid = -1;
+    return waited && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  }
+
   fs::path dir_;
-  std::string db_;
+  std::string db_;  // a SQLite path or a postgresql:// URL
+  std::optional<relos::testing::ScratchDatabase> pg_;
   pid_t pid_ = -1;
+  pid_t second_pid_ = -1;
 };
+
+INSTANTIATE_TEST_SUITE_P(Backends, ServeTest, ::testing::Values("sqlite", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+using Reply = relos::testing::HttpReply;
+using Connection = relos::testing::HttpConnection;
+
+// 10 tonnes of diesel at Vladivostok for an Indian frigate.
+std::string Order() { return relos::testing::DemoOrderJson("FUEL-DL", "10 tonne"); }
 
 // Splits curl's output into the body and the status printed after it.
 std::pair<std::string, int> BodyAndStatus(const std::string& out) {
@@ -100,16 +167,16 @@ std::pair<std::string, int> BodyAndStatus(const std::string& out) {
   return {out.substr(0, nl), std::atoi(out.c_str() + nl + 1)};
 }
 
-TEST_F(ServeTest, UsersLogInThroughTheServerWhichStopsOnSigterm) {
+TEST_P(ServeTest, UsersLogInThroughTheServerWhichStopsOnSigterm) {
   int code = -1;
   Relos("init --demo-registry", &code);
   ASSERT_EQ(code, 0);
-  std::string out = Shell("printf 'a demo password\\n' | " + std::string(RELOS_BINARY) + " --db " + db_ +
+  std::string out = Shell("printf 'a demo password\\n' | " + std::string(RELOS_BINARY) + " --db " + Quote(db_) +
                             " user add in-req --party IN --role requester --role auditor --password-stdin 2>&1",
                         &code);
   ASSERT_EQ(code, 0) << out;
   EXPECT_EQ(out, "user in-req added to IN as requester,auditor\n");
-  out = Shell("printf 'short\\n' | " + std::string(RELOS_BINARY) + " --db " + db_ +
+  out = Shell("printf 'short\\n' | " + std::string(RELOS_BINARY) + " --db " + Quote(db_) +
                 " user add x --party IN --role requester --password-stdin 2>&1",
             &code);
   EXPECT_NE(code, 0);
@@ -167,7 +234,7 @@ TEST_F(ServeTest, UsersLogInThroughTheServerWhichStopsOnSigterm) {
   EXPECT_EQ(code, 0);
 }
 
-TEST_F(ServeTest, SettingsComeFromTomlThenEnvironmentThenFlags) {
+TEST_P(ServeTest, SettingsComeFromTomlThenEnvironmentThenFlags) {
   int code = -1;
   Relos("init --demo-registry", &code);
   ASSERT_EQ(code, 0);
@@ -203,6 +270,186 @@ TEST_F(ServeTest, SettingsComeFromTomlThenEnvironmentThenFlags) {
   EXPECT_NE(es.str().find(" info request method=GET "), std::string::npos) << es.str();
   EXPECT_NE(es.str().find(" route=/healthz status=200"), std::string::npos) << es.str();
   EXPECT_NE(es.str().find("workers=2"), std::string::npos) << es.str();
+}
+
+// Two `relos serve` processes on one database, each with concurrent
+// keep-alive clients driving the same orders: the same Idempotency-Key sent
+// to both servers at once creates one order; then every client tries every
+// step (approve, deliver, receipt) of every order, half of them with the
+// If-Match of what they last read. Each step must succeed exactly once and
+// every other attempt be refused with 409 (stale ETag or wrong state, never
+// a 5xx), each order must end as an order taken through alone does (same
+// version, same events, same ledger transfers), and afterwards the chain and
+// ledger verify.
+TEST_P(ServeTest, TwoServersOnOneDatabaseDoEachStepOnceUnderConcurrentClients) {
+  int code = -1;
+  Relos("init --demo-registry", &code);
+  ASSERT_EQ(code, 0);
+  const std::map<std::string, std::string> tokens = {
+      {"requester", UserToken("in-req", "IN", "requester")},
+      {"approve", UserToken("ru-app", "RU", "approver")},
+      {"deliver", UserToken("ru-log", "RU", "logistics-officer")},
+      {"receipt", UserToken("in-rec", "IN", "receiver")},
+  };
+  const int ports[2] = {StartServer({}, {}, "serve"), StartServer({}, {}, "second")};
+  ASSERT_GT(ports[0], 0);
+  ASSERT_GT(ports[1], 0);
+  const std::vector<std::string> steps = {"approve", "deliver", "receipt"};
+
+  // The control: one order taken through alone, on the first server.
+  Connection control_conn(ports[0]);
+  Reply made = control_conn.Call(http::verb::post, "/api/v1/orders", tokens.at("requester"), Order());
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::string control = made.body["number"];
+  for (const std::string& step : std::vector<std::string>{"submit", "approve", "deliver", "receipt"}) {
+    Reply r = control_conn.Call(http::verb::post, "/api/v1/orders/" + control + "/" + step,
+                                tokens.at(step == "submit" ? "requester" : step));
+    ASSERT_EQ(r.status, 200) << step << " " << r.body;
+  }
+
+  // Creation: each key sent to both servers at the same moment.
+  constexpr int kOrders = 6;
+  std::vector<std::string> numbers(kOrders);
+  {
+    std::vector<std::thread> creators;
+    std::mutex mu;
+    std::vector<std::pair<int, std::string>> created[kOrders];
+    for (int i = 0; i < kOrders; ++i) {
+      for (int port : ports) {
+        creators.emplace_back([&, i, port] {
+          Connection c(port);
+          Reply r = c.Call(http::verb::post, "/api/v1/orders", tokens.at("requester"), Order(),
+                           {{"Idempotency-Key", "race-" + std::to_string(i)}});
+          std::lock_guard<std::mutex> lock(mu);
+          created[i].emplace_back(r.status, r.body.is_object() ? r.body.value("number", "") : "");
+        });
+      }
+    }
+    for (auto& t : creators) t.join();
+    for (int i = 0; i < kOrders; ++i) {
+      ASSERT_EQ(created[i].size(), 2u);
+      EXPECT_EQ(created[i][0].first, 201);
+      EXPECT_EQ(created[i][1].first, 201);
+      ASSERT_FALSE(created[i][0].second.empty());
+      EXPECT_EQ(created[i][0].second, created[i][1].second) << "one key, two orders";
+      numbers[i] = created[i][0].second;
+    }
+  }
+  for (const auto& n : numbers) {
+    ASSERT_EQ(control_conn.Call(http::verb::post, "/api/v1/orders/" + n + "/submit", tokens.at("requester")).status, 200);
+  }
+
+  // The race: 4 clients per server, each through every step of every order.
+  constexpr int kClientsPerServer = 4;
+  std::mutex mu;
+  std::map<std::string, std::vector<int>> outcomes;  // "<step> <order>" -> statuses
+  std::vector<std::string> odd;                      // unexpected answers, for the failure message
+  std::vector<std::thread> clients;
+  for (int k = 0; k < 2 * kClientsPerServer; ++k) {
+    clients.emplace_back([&, k] {
+      Connection c(ports[k % 2]);
+      const bool if_match = (k / 2) % 2 == 0;
+      for (const std::string& step : steps) {
+        for (const std::string& n : numbers) {
+          const std::string base = "/api/v1/orders/" + n;
+          std::map<std::string, std::string> headers;
+          if (if_match) headers["If-Match"] = c.Call(http::verb::get, base, tokens.at(step)).etag;
+          Reply r = c.Call(http::verb::post, base + "/" + step, tokens.at(step), "", headers);
+          std::lock_guard<std::mutex> lock(mu);
+          outcomes[step + " " + n].push_back(r.status);
+          if (r.status != 200 && r.status != 409) odd.push_back(step + " " + n + ": " + r.body.dump());
+          if (r.status == 409) {
+            const std::string why = r.body.is_object() ? r.body["error"].value("code", "") : "";
+            if (why != "aborted" && why != "failed_precondition") odd.push_back(step + " " + n + ": " + r.body.dump());
+          }
+        }
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_TRUE(odd.empty()) << odd.front();
+  ASSERT_EQ(outcomes.size(), steps.size() * numbers.size());
+  for (const auto& [step, statuses] : outcomes) {
+    SCOPED_TRACE(step);
+    ASSERT_EQ(statuses.size(), 2u * kClientsPerServer);
+    EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 200), 1) << "done twice, or not at all";
+  }
+  EXPECT_TRUE(Terminate(pid_));
+  EXPECT_TRUE(Terminate(second_pid_));
+
+  // Each order as the control: state, version, events and ledger transfers.
+  Json statements = Json::array();
+  for (const std::string party : {"IN", "RU"}) {
+    for (const auto& r : RelosJson("ledger statement --as " + party + ":finance:x --json")) statements.push_back(r);
+  }
+  auto footprint = [&](const std::string& n) {
+    return relos::testing::FootprintOf(n, RelosJson("events --json --subject order/" + n), statements);
+  };
+  const auto expected = footprint(control);
+  ASSERT_FALSE(expected.second.empty()) << "approval and receipt post to the ledger";
+  const Json control_order = RelosJson("order show " + control + " --as RU:auditor:x --json");
+  for (const auto& n : numbers) {
+    SCOPED_TRACE(n);
+    const Json o = RelosJson("order show " + n + " --as RU:auditor:x --json");
+    EXPECT_EQ(o["state"], "receipted");
+    EXPECT_EQ(o["version"], control_order["version"]);
+    EXPECT_EQ(footprint(n), expected);
+  }
+  const Json tb = RelosJson("ledger trial-balance --as RU:auditor:x --json");
+  ASSERT_TRUE(tb.is_array() && !tb.empty()) << tb;
+  for (const auto& row : tb) EXPECT_EQ(row["balanced"], "yes") << row.dump();
+  const std::string verified = Relos("verify", &code);
+  EXPECT_EQ(code, 0) << verified;
+}
+
+// SIGTERM while clients are creating orders as fast as they can: the server
+// exits 0, and every order whose creation it acknowledged (201) is stored;
+// the chain verifies.
+TEST_P(ServeTest, SigtermUnderLoadLosesNoAcknowledgedRequest) {
+  int code = -1;
+  Relos("init --demo-registry", &code);
+  ASSERT_EQ(code, 0);
+  const std::string token = UserToken("in-req", "IN", "requester");
+  const int port = StartServer();
+  ASSERT_GT(port, 0);
+  std::mutex mu;
+  std::vector<std::string> acknowledged;
+  std::vector<std::string> odd;
+  std::atomic<int> count{0};
+  std::vector<std::thread> clients;
+  for (int k = 0; k < 6; ++k) {
+    clients.emplace_back([&, k] {
+      try {
+        Connection c(port);
+        for (int i = 0; i < 200; ++i) {
+          Reply r = c.Call(http::verb::post, "/api/v1/orders", token, Order(),
+                           {{"Idempotency-Key", "term-" + std::to_string(k) + "-" + std::to_string(i)}});
+          std::lock_guard<std::mutex> lock(mu);
+          if (r.status == 201) {
+            acknowledged.push_back(r.body["number"]);
+            ++count;
+          } else if (r.status != 503) {
+            odd.push_back(std::to_string(r.status) + " " + r.body.dump());
+          }
+        }
+      } catch (const std::exception&) {
+        // The server closed the connection or refused a new one: the request
+        // in the pipe was never acknowledged.
+      }
+    });
+  }
+  for (int i = 0; i < 600 && count < 20; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_GE(count.load(), 20) << "the clients did not get going";
+  EXPECT_TRUE(Terminate(pid_));
+  for (auto& t : clients) t.join();
+  EXPECT_TRUE(odd.empty()) << odd.front();
+  EXPECT_LT(acknowledged.size(), 6u * 200) << "the server stopped after the load, not under it";
+
+  std::set<std::string> stored;
+  for (const auto& o : RelosJson("order list --as IN:auditor:x --limit 10000 --json")) stored.insert(o["number"]);
+  for (const auto& n : acknowledged) EXPECT_TRUE(stored.count(n)) << n << " was acknowledged but is not stored";
+  const std::string verified = Relos("verify", &code);
+  EXPECT_EQ(code, 0) << verified;
 }
 
 }  // namespace
