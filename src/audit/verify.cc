@@ -1,6 +1,7 @@
 #include "relos/audit/verify.h"
 
 #include <map>
+#include <set>
 
 #include "relos/capacity/capacity.h"
 #include "relos/codec/codec.h"
@@ -14,6 +15,88 @@ struct Latest {
   std::string payload;
 };
 
+// What the chain says about one user: the latest of user.added,
+// user.disabled and user.password_changed (which carry the user's name,
+// party, roles and disabled flag), the tokens issued in order (kind and
+// expiry, from token.issued and session.opened), and how many tokens were
+// revoked (one per session.closed, plus the counts that disabling a user and
+// changing a password record).
+struct UserHistory {
+  int64_t seq = 0;
+  codec::Json state;
+  std::vector<std::pair<std::string, std::string>> issued;  // (kind, expires_at)
+  int64_t revoked = 0;
+};
+
+codec::Json UserState(const std::string& name, const std::string& party, const std::set<orders::Role>& roles,
+                      bool disabled) {
+  codec::Json r = codec::Json::array();
+  for (orders::Role role : roles) r.push_back(std::string(orders::Name(role)));
+  return {{"name", name}, {"party", party}, {"roles", r}, {"disabled", disabled}};
+}
+
+// Folds one event about "user/NAME" into its history. Payloads that do not
+// parse are left to the checks below, which then find the row and the chain
+// disagreeing.
+void Fold(UserHistory& h, const Event& e) {
+  codec::Json p = codec::Json::parse(e.payload, nullptr, false);
+  if (!p.is_object()) return;
+  if (e.kind == "user.added" || e.kind == "user.disabled" || e.kind == "user.password_changed") {
+    h.seq = e.seq;
+    h.state = UserState(p.value("name", ""), p.value("party", ""), {}, p.value("disabled", false));
+    h.state["roles"] = p.value("roles", codec::Json::array());
+    h.revoked += p.value("tokens_revoked", int64_t{0}) + p.value("sessions_revoked", int64_t{0});
+  } else if (e.kind == "token.issued" || e.kind == "session.opened") {
+    h.issued.emplace_back(p.value("kind", ""), p.value("expires_at", ""));
+  } else if (e.kind == "session.closed") {
+    ++h.revoked;
+  }
+}
+
+// Every user row and its tokens against the chain; "" when they agree.
+Result<std::string> CheckUsers(storage::Transaction& txn, const std::map<std::string, UserHistory>& history,
+                               VerifyReport& report) {
+  ASSIGN_OR_RETURN(auto users, txn.Auth().ListUsers());
+  std::set<std::string> stored;
+  for (const auto& u : users) {
+    ++report.objects_checked;
+    const std::string subject = "user/" + u.name;
+    stored.insert(subject);
+    auto it = history.find(subject);
+    if (it == history.end() || it->second.seq == 0) {
+      return subject + " exists in the store but no event records it (inserted outside relos)";
+    }
+    const UserHistory& h = it->second;
+    if (UserState(u.name, u.party, u.roles, u.disabled) != h.state) {
+      report.broken_seq = h.seq;
+      return subject + " differs from what event " + std::to_string(h.seq) +
+             " recorded (party, roles or disabled changed outside relos)";
+    }
+    ASSIGN_OR_RETURN(auto tokens, txn.Auth().ListTokens(u.name));
+    std::vector<std::pair<std::string, std::string>> issued;
+    int64_t revoked = 0;
+    for (const auto& t : tokens) {
+      issued.emplace_back(std::string(auth::Name(t.kind)), t.expires_at.ToIso8601());
+      revoked += t.revoked;
+    }
+    if (issued != h.issued) {
+      return subject + " has " + std::to_string(issued.size()) + " tokens, the chain records " +
+             std::to_string(h.issued.size()) + " issued (a token inserted, deleted or its expiry changed outside relos)";
+    }
+    if (revoked != h.revoked) {
+      return subject + " has " + std::to_string(revoked) + " revoked tokens, the chain records " +
+             std::to_string(h.revoked) + " revocations (changed outside relos)";
+    }
+  }
+  for (const auto& [subject, h] : history) {
+    if (h.seq != 0 && !stored.count(subject)) {
+      report.broken_seq = h.seq;
+      return subject + " recorded by event " + std::to_string(h.seq) + " is missing from the store (deleted outside relos)";
+    }
+  }
+  return std::string();
+}
+
 }  // namespace
 
 Result<VerifyReport> VerifyStore(storage::Transaction& txn) {
@@ -22,10 +105,12 @@ Result<VerifyReport> VerifyStore(storage::Transaction& txn) {
 
   // The last word of the chain on each subject.
   std::map<std::string, Latest> latest;
+  std::map<std::string, UserHistory> users;
   int64_t after = 0;
   for (;;) {
     ASSIGN_OR_RETURN(std::vector<Event> batch, txn.ListEvents(after, 4096));
     for (auto& e : batch) {
+      if (e.subject.rfind("user/", 0) == 0) Fold(users[e.subject], e);
       latest[e.subject] = {e.seq, std::move(e.payload)};
       after = e.seq;
     }
@@ -151,6 +236,7 @@ Result<VerifyReport> VerifyStore(storage::Transaction& txn) {
       return report;
     }
   }
+  ASSIGN_OR_RETURN(report.problem, CheckUsers(txn, users, report));
   return report;
 }
 

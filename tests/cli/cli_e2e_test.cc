@@ -68,11 +68,17 @@ class CliRun : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   // Runs relos with --db and --now fixed, and the given arguments.
-  Outcome Relos(const std::vector<std::string>& args, const std::string& now = "2026-03-01T00:00:00Z") {
+  // `input`, when given, is its standard input.
+  Outcome Relos(const std::vector<std::string>& args, const std::string& now = "2026-03-01T00:00:00Z",
+                const std::optional<std::string>& input = std::nullopt) {
     std::string cmd = Quote(RELOS_BINARY) + " --db " + Quote(db_) + " --now " + now;
     for (const auto& a : args) cmd += " " + Quote(a);
-    const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
+    const fs::path out = dir_ / "stdout", err = dir_ / "stderr", in = dir_ / "stdin";
     cmd += " >" + Quote(out.string()) + " 2>" + Quote(err.string());
+    if (input) {
+      std::ofstream(in) << *input;
+      cmd += " <" + Quote(in.string());
+    }
     int status = std::system(cmd.c_str());
     Outcome r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -350,6 +356,46 @@ TEST_P(CliTest, AnOrderRowChangedBehindRelosIsFound) {
   Outcome v = Relos({"verify"});
   EXPECT_EQ(v.exit_code, 11) << v.err;
   EXPECT_NE(v.err.find("order/" + n), std::string::npos) << v.err;
+}
+
+// A user's roles, a token's expiry or its revocation changed straight in
+// the database (as with the sqlite3 shell or psql) is found by verify,
+// which names the user; put back as it was, verify passes again.
+TEST_P(CliTest, AUserOrTokenChangedBehindRelosIsFoundAndNamed) {
+  InitDemo();
+  Outcome added = Relos({"user", "add", "in-req", "--party", "IN", "--role", "requester", "--password-stdin"},
+                        "2026-03-01T00:00:00Z", "a demo password\n");
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  Ok({"user", "token", "in-req", "--label", "robot"});
+  Ok({"user", "token", "in-req", "--label", "spare"});
+  Ok({"verify"});
+  struct Edit {
+    std::string tamper, undo, says;
+  };
+  const std::vector<Edit> edits = {
+      {"UPDATE auth_users SET roles = 'requester,admin' WHERE name = 'in-req'",
+       "UPDATE auth_users SET roles = 'requester' WHERE name = 'in-req'", "roles"},
+      {"UPDATE auth_users SET party = 'RU' WHERE name = 'in-req'",
+       "UPDATE auth_users SET party = 'IN' WHERE name = 'in-req'", "roles"},
+      {"UPDATE auth_tokens SET expires_at = expires_at + 86400 WHERE label = 'robot'",
+       "UPDATE auth_tokens SET expires_at = expires_at - 86400 WHERE label = 'robot'", "expiry"},
+      {"UPDATE auth_tokens SET revoked = 1 WHERE label = 'spare'",
+       "UPDATE auth_tokens SET revoked = 0 WHERE label = 'spare'", "revoked"},
+  };
+  for (const Edit& e : edits) {
+    SCOPED_TRACE(e.tamper);
+    ASSERT_EQ(Tamper(e.tamper), 1);
+    Outcome v = Relos({"verify"});
+    EXPECT_EQ(v.exit_code, 11) << v.err;
+    EXPECT_NE(v.err.find("user/in-req"), std::string::npos) << v.err;
+    EXPECT_NE(v.err.find(e.says), std::string::npos) << v.err;
+    ASSERT_EQ(Tamper(e.undo), 1);
+    Ok({"verify"});
+  }
+  ASSERT_EQ(Tamper("DELETE FROM auth_tokens WHERE label = 'spare'"), 1);
+  Outcome v = Relos({"verify"});
+  EXPECT_EQ(v.exit_code, 11);
+  EXPECT_NE(v.err.find("user/in-req has 1 tokens, the chain records 2 issued"), std::string::npos) << v.err;
 }
 
 TEST_P(CliTest, BadCommandLinesAreUsageErrorsOrNameTheField) {
