@@ -3,7 +3,7 @@
 // (one row per berth, conflicts with what is already reserved shaded red),
 // and the capacity of each facility over the exercise's period (places
 // held against capacity, fuel stock against time).
-import { enc, get } from "../api";
+import { call, enc, get } from "../api";
 import { facilities } from "../data";
 import { badge, errorBox, h, loading, section, svg, table, when } from "../dom";
 import { fill, findRoute, firstArray, type ApiRoute } from "../routes";
@@ -88,7 +88,7 @@ export async function exerciseRoutes(): Promise<{ list: ApiRoute | null; one: Ap
   const [list, one, plan, usage] = await Promise.all([
     findRoute("GET", /^\/exercises$/),
     findRoute("GET", /^\/exercises\/\{[^}]+\}$/),
-    findRoute("GET", /^\/exercises\/\{[^}]+\}\/plan$/),
+    findRoute("GET", /^\/exercises\/\{[^}]+\}\/plan$/).then((r) => r ?? findRoute("POST", /^\/exercises\/\{[^}]+\}\/plan$/)),
     findRoute("GET", /^\/(facilities\/\{[^}]+\}\/(capacity|usage)|capacity\/\{[^}]+\}(\/usage)?)$/),
   ]);
   return { list, one, plan, usage };
@@ -263,7 +263,8 @@ export async function exerciseView(main: HTMLElement, params: Record<string, str
   let berthPlans: BerthPlan[] = [];
   if (r.plan) {
     try {
-      const plan = await get<Plan>(fill(r.plan, x.code));
+      // Planning reads only; a server may still offer it as POST.
+      const plan = await call<Plan>(r.plan.method, fill(r.plan, x.code), r.plan.method === "POST" ? {} : undefined);
       conflicts = plan.conflicts ?? [];
       berthPlans = plan.berth_plans;
       const boxes = plan.berth_plans.map((bp) => {
