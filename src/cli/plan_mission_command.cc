@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "relos/mission/distance.h"
+#include "relos/mission/leg_table.h"
 #include "relos/mission/planner.h"
 #include "relos/registry/registry_service.h"
 #include "relos/sealanes/network.h"
@@ -26,7 +27,7 @@ namespace ms = relos::mission;
 using nlohmann::json;
 
 struct PlanMissionOptions {
-  std::string unit, from, to, depart, objective = "time", purpose = "transit", network;
+  std::string unit, from, to, depart, objective = "time", purpose = "transit", network, legs;
   double speed = 0, reserve = 0.2, stop_hours = 12;
   bool geojson = false, kml = false, create_orders = false;
 };
@@ -191,19 +192,37 @@ Status RunPlanMission(const PlanMissionOptions& o, CliContext& ctx) {
     if (u.code == o.unit) unit = &u;
   if (!unit) return NotFound("unit '" + o.unit + "' not found", "unit");
 
+  // Stops offer what the capacity projection leaves free at the unit's
+  // arrival: fuel promised to approved orders is not planned again.
+  ms::FuelProjections fuel;
+  {
+    ASSIGN_OR_RETURN(auto txn, store->BeginRead());
+    ASSIGN_OR_RETURN(fuel, ms::ProjectFuel(*txn, reg, clock->Now()));
+  }
+
   // Ships sail the sea lanes; aircraft fly geodesics (no network needed).
   std::shared_ptr<const sealanes::SeaLaneNetwork> net;
   std::unique_ptr<sealanes::RoutePlanner> router;
+  std::optional<ms::LegTable> legs;
   std::unique_ptr<ms::DistanceOracle> oracle;
   if (unit->kind == registry::UnitKind::kShip) {
     ASSIGN_OR_RETURN(net, OpenSeaLanes(o.network));
     router = std::make_unique<sealanes::RoutePlanner>(*net, *clock);
+    if (!o.legs.empty()) {
+      std::vector<GeoPosition> ports;
+      for (const registry::Facility& f : reg.facilities)
+        if (f.kind == registry::FacilityKind::kPort || f.kind == registry::FacilityKind::kNavalBase) ports.push_back(f.position);
+      std::string warning;
+      ASSIGN_OR_RETURN(legs, ms::LegTable::Keep(o.legs, *net, *router, ports, &warning));
+      if (!warning.empty()) *ctx.err << "relos: " << warning << "\n";
+    }
     oracle = std::make_unique<ms::SeaLaneOracle>(*router, unit->draught_m > 0 ? std::optional(unit->draught_m) : std::nullopt,
-                                                 unit->beam_m > 0 ? std::optional(unit->beam_m) : std::nullopt);
+                                                 unit->beam_m > 0 ? std::optional(unit->beam_m) : std::nullopt, nullptr,
+                                                 legs ? &*legs : nullptr);
   } else {
     oracle = std::make_unique<ms::GeodesicOracle>();
   }
-  ASSIGN_OR_RETURN(ms::MissionPlan mp, ms::PlanMission(reg, req, *oracle));
+  ASSIGN_OR_RETURN(ms::MissionPlan mp, ms::PlanMission(reg, req, *oracle, &fuel));
 
   if (o.geojson) *ctx.out << PlanGeoJson(mp).dump(2) << "\n";
   else if (o.kml) *ctx.out << PlanKml(mp);
@@ -241,6 +260,9 @@ void RegisterPlanMissionCommand(CLI::App& plan, CliContext& ctx) {
   cmd->add_option("--objective", o->objective, "time, distance, partner-stops or cost")->capture_default_str();
   cmd->add_option("--purpose", o->purpose, "purpose of the draft orders")->capture_default_str();
   cmd->add_option("--network", o->network, "sea-lane network file (default: $RELOS_SEALANES, next to relos)");
+  cmd->add_option("--legs", o->legs,
+                  "leg table file: sea legs between the registry's ports, routed once and kept there (created or "
+                  "brought up to date on each use)");
   cmd->add_flag("--json", ctx.json, "JSON output");
   cmd->add_flag("--geojson", o->geojson, "GeoJSON output (legs and stops)");
   cmd->add_flag("--kml", o->kml, "KML output (legs and stops)")->excludes("--geojson");

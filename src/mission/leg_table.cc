@@ -193,6 +193,20 @@ Status LegTable::Save(const std::string& path) const {
   return OkStatus();
 }
 
+Result<LegTable> LegTable::Keep(const std::string& path, const sealanes::SeaLaneNetwork& network,
+                                const sealanes::RoutePlanner& router, const std::vector<GeoPosition>& places,
+                                std::string* warning) {
+  Result<LegTable> loaded = Load(path, network);
+  if (!loaded.ok() && loaded.status().code() != StatusCode::kNotFound) {
+    *warning = loaded.status().message() + "; routing it again";
+  }
+  const size_t places_before = loaded.ok() ? loaded->place_count() : 0;
+  LegTable table = loaded.ok() ? *std::move(loaded) : LegTable(network);
+  ASSIGN_OR_RETURN(UpdateReport report, table.Update(router, places));
+  if (!loaded.ok() || report.routed > 0 || table.place_count() != places_before) RETURN_IF_ERROR(table.Save(path));
+  return table;
+}
+
 Result<LegTable> LegTable::Load(const std::string& path, const sealanes::SeaLaneNetwork& network) {
   std::ifstream f(path, std::ios::binary | std::ios::ate);
   if (!f) return NotFound("cannot open leg table " + path, "legs");

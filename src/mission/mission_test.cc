@@ -600,6 +600,27 @@ TEST(MissionPlannerSeaLanes, LegTableAnswersAsTheRouterAndKeepsItsPairs) {
   EXPECT_FALSE(loaded->Find(mumbai, singapore, 6.0, 20.0).has_value());
   ASSERT_TRUE(loaded->Find(vladivostok, mumbai, 6.0, 20.0).has_value());
 
+  // Kept in a file as the CLI does: created, then read and left as it is
+  // while the places stay the same, then routed again when damaged.
+  const std::string kept = testing::TempDir() + "/relos-legs-kept.bin";
+  std::filesystem::remove(kept);
+  std::string warning;
+  Result<LegTable> first = LegTable::Keep(kept, *net, router, {mumbai, singapore}, &warning);
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_TRUE(warning.empty());
+  ASSERT_TRUE(std::filesystem::exists(kept));
+  const auto written = std::filesystem::last_write_time(kept);
+  Result<LegTable> second = LegTable::Keep(kept, *net, router, {singapore, mumbai}, &warning);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(std::filesystem::last_write_time(kept), written) << "nothing routed: not rewritten";
+  EXPECT_DOUBLE_EQ((*second->Find(mumbai, singapore, 6.0, 20.0))->nm, (*first->Find(mumbai, singapore, 6.0, 20.0))->nm);
+  std::ofstream(kept, std::ios::binary | std::ios::trunc) << "RELOSLEG";
+  Result<LegTable> third = LegTable::Keep(kept, *net, router, {mumbai, singapore}, &warning);
+  ASSERT_TRUE(third.ok());
+  EXPECT_NE(warning.find("routing it again"), std::string::npos) << warning;
+  ASSERT_TRUE(LegTable::Load(kept, *net).ok());
+  std::filesystem::remove(kept);
+
   // Another network's table (its fingerprint altered) and a damaged file.
   std::string bytes;
   {

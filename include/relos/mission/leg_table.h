@@ -69,6 +69,15 @@ class LegTable {
   // it cannot be written.
   Status Save(const std::string& path) const;
 
+  // The table kept in `path` for `places`, as `relos plan mission --legs`
+  // uses it: read, brought up to date (Update) and written back when that
+  // changed it. A missing file is created; one routed on another network,
+  // or unreadable, is routed again, with a line saying so in `*warning`.
+  // Errors: those of Update and Save.
+  static Result<LegTable> Keep(const std::string& path, const sealanes::SeaLaneNetwork& network,
+                               const sealanes::RoutePlanner& router, const std::vector<GeoPosition>& places,
+                               std::string* warning);
+
   // The leg from `a` to `b` when both are places of the table and the ship
   // may take the stored route: the route, or NotFound when there is no sea
   // route between them at all. nullopt when the router must answer.
