@@ -28,6 +28,7 @@
 #include "relos/server/api.h"
 #include "relos/server/http.h"
 #include "relos/server/metrics.h"
+#include "relos/server/response_cache.h"
 #include "relos/server/static_files.h"
 
 namespace relos::cli {
@@ -40,8 +41,8 @@ struct ServeFlags {
 };
 
 // The web application to serve beside the API: --web-root, else web/ next
-// to the binary (where scripts/build-data.sh puts it) if it is there.
-// "none" serves the API only.
+// to the binary (where scripts/build-data.sh puts it) or, installed,
+// ../share/relos/web (packaging/) if it is there. "none" serves the API only.
 Result<std::optional<server::StaticFiles>> OpenWebRoot(const std::string& flag) {
   if (flag == "none") return std::optional<server::StaticFiles>();
   if (!flag.empty()) {
@@ -51,9 +52,11 @@ Result<std::optional<server::StaticFiles>> OpenWebRoot(const std::string& flag) 
   }
   const std::string dir = ExecutableDir();
   if (dir.empty()) return std::optional<server::StaticFiles>();
-  auto files = server::StaticFiles::Open(std::filesystem::path(dir) / "web");
-  if (!files.ok()) return std::optional<server::StaticFiles>();
-  return std::optional<server::StaticFiles>(std::move(*files));
+  for (const auto& root : {std::filesystem::path(dir) / "web", std::filesystem::path(dir) / ".." / "share" / "relos" / "web"}) {
+    auto files = server::StaticFiles::Open(root);
+    if (files.ok()) return std::optional<server::StaticFiles>(std::move(*files));
+  }
+  return std::optional<server::StaticFiles>();
 }
 
 // One structured log line (JSON, or "key=value" text).
@@ -136,13 +139,16 @@ void RegisterServeCommand(CLI::App& app, CliContext& ctx) {
       server::Api api(*store, *clock, auth, orders, &metrics);
       ASSIGN_OR_RETURN(std::optional<server::StaticFiles> web, OpenWebRoot(o->web_root));
       Log log(c.log_format);
+      // The OpenAPI document depends on the route table alone.
+      server::ResponseCache cache({"/api/v1/openapi.json"});
       server::HttpServer http(
           c.http,
-          [&api, &web, &log](const server::HttpRequest& r) {
+          [&api, &web, &log, &cache](const server::HttpRequest& r) {
             const auto start = std::chrono::steady_clock::now();
             std::optional<server::HttpResponse> page;
             if (web) page = web->Serve(r);
-            server::HttpResponse res = page ? *std::move(page) : api.Handle(r);
+            server::HttpResponse res =
+                page ? *std::move(page) : cache.Serve(r, [&api](const server::HttpRequest& q) { return api.Handle(q); });
             const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
             log.Info("request", {{"method", r.method},
                                  {"route", res.route.empty() ? "(unmatched)" : res.route},

@@ -396,7 +396,11 @@ Result<std::string> LocateNetworkFile(std::string_view explicit_path, std::strin
     return NotFound("sea-lane network " + std::string(env_value) + " (from RELOS_SEALANES) does not exist", "network");
   }
   std::vector<std::string> tried;
-  if (!executable_dir.empty()) tried.push_back((fs::path(executable_dir) / "sealanes.bin").string());
+  if (!executable_dir.empty()) {
+    tried.push_back((fs::path(executable_dir) / "sealanes.bin").string());
+    // Installed: /usr/bin/relos and /usr/share/relos (packaging/).
+    tried.push_back((fs::path(executable_dir) / ".." / "share" / "relos" / "sealanes.bin").string());
+  }
   tried.push_back("/usr/share/relos/sealanes.bin");
   for (const std::string& t : tried)
     if (fs::exists(t, ec)) return t;

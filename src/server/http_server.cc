@@ -15,6 +15,7 @@
 
 #include "relos/server/http.h"
 #include "relos/server/metrics.h"
+#include "server/http_request.h"
 
 namespace relos::server {
 
@@ -90,6 +91,29 @@ void ParseQuery(std::string_view q, std::map<std::string, std::string>& out, Sta
 }
 
 }  // namespace
+
+std::optional<HttpResponse> ToHttpRequest(http::request<http::string_body>& msg, const std::string& remote_address,
+                                          HttpRequest& req) {
+  req.method = std::string(msg.method_string());
+  req.target = std::string(msg.target());
+  std::string_view target = msg.target();
+  size_t q = target.find('?');
+  req.path = std::string(target.substr(0, q));
+  Status query_error;
+  if (q != std::string_view::npos) ParseQuery(target.substr(q + 1), req.query, query_error);
+  for (const auto& field : msg) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    req.headers[name] = std::string(field.value());
+  }
+  req.body = std::move(msg.body());
+  req.remote_address = remote_address;
+  if (!query_error.ok()) return ErrorResponse(400, "invalid_argument", "query", query_error.message());
+  if (req.path.empty() || req.path[0] != '/') {
+    return ErrorResponse(400, "bad_request", "path", "the request target must be an absolute path");
+  }
+  return std::nullopt;
+}
 
 // One connection, whatever its stream (plain TCP or TLS). The server keeps
 // them to close the idle ones when it stops.
@@ -213,27 +237,11 @@ class StreamSession : public Session, public std::enable_shared_from_this<Stream
     auto& msg = parser_->get();
     keep_alive_ = msg.keep_alive();
     HttpRequest req;
-    req.method = std::string(msg.method_string());
-    req.target = std::string(msg.target());
-    std::string_view target = msg.target();
-    size_t q = target.find('?');
-    req.path = std::string(target.substr(0, q));
-    Status query_error;
-    if (q != std::string_view::npos) ParseQuery(target.substr(q + 1), req.query, query_error);
-    for (const auto& field : msg) {
-      std::string name(field.name_string());
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      req.headers[name] = std::string(field.value());
-    }
-    req.body = std::move(msg.body());
-    req.remote_address = remote_;
+    std::optional<HttpResponse> refusal = ToHttpRequest(msg, remote_, req);
     started_ = std::chrono::steady_clock::now();
     method_ = req.method;
     origin_ = req.Header("origin");
-    if (!query_error.ok()) return Respond(ErrorResponse(400, "invalid_argument", "query", query_error.message()), false);
-    if (req.path.empty() || req.path[0] != '/') {
-      return Respond(ErrorResponse(400, "bad_request", "path", "the request target must be an absolute path"), false);
-    }
+    if (refusal) return Respond(std::move(*refusal), false);
 
     busy_ = true;
     ++server_.in_flight;
