@@ -7,7 +7,9 @@
 #   scripts/pg-test-cluster.sh stop DIR    stops the cluster and removes DIR
 #
 # The server listens only on a Unix socket inside DIR (no TCP port to clash
-# with anything), trusts local connections, and runs with fsync off: it holds
+# with anything), trusts local connections, and runs with fsync off (unless
+# RELOS_PG_DURABLE=1, as the server benchmark sets, keeps PostgreSQL's
+# durable defaults): it holds
 # test data only. PostgreSQL refuses to run as root, so under root (as in CI)
 # the cluster runs as the `postgres` system user that Debian's postgresql-15
 # package creates. The URL names the superuser role `relos` and the database
@@ -45,8 +47,10 @@ case "$cmd" in
       { cat "$dir/initdb.log" >&2; exit 1; }
     # Test data only: no durability, no TCP, enough connections for
     # concurrent test processes each holding a small pool.
+    durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    [[ "${RELOS_PG_DURABLE:-0}" == 1 ]] && durability=""
     as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-c listen_addresses='' -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+      -o "-c listen_addresses='' -k $dir $durability -c max_connections=200" \
       start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
     echo "postgresql:///postgres?host=$dir&user=relos"
     ;;
