@@ -28,7 +28,7 @@ using nlohmann::json;
 
 struct PlanMissionOptions {
   std::string unit, from, to, depart, objective = "time", purpose = "transit", network, legs;
-  double speed = 0, reserve = 0.2, stop_hours = 12;
+  double speed = 0, reserve = 0.2, stop_hours = 12, max_wait_days = 0;
   bool geojson = false, kml = false, create_orders = false;
 };
 
@@ -69,7 +69,8 @@ json PlanJson(const ms::MissionPlan& mp) {
   for (const ms::PlanLeg& l : p.legs)
     legs.push_back({{"from", PlaceJson(l.from)}, {"to", PlaceJson(l.to)}, {"distance_nm", l.distance_nm},
                     {"depart", l.depart.ToIso8601()}, {"arrive", l.arrive.ToIso8601()},
-                    {"fuel_departure", l.fuel_departure}, {"fuel_used", l.fuel_used}, {"fuel_arrival", l.fuel_arrival}});
+                    {"fuel_departure", l.fuel_departure}, {"fuel_used", l.fuel_used}, {"fuel_arrival", l.fuel_arrival},
+                    {"wait_hours", l.wait_hours}});
   for (const ms::PlanStop& s : p.stops)
     stops.push_back({{"facility", s.stop.code}, {"name", s.stop.name}, {"partner", s.stop.partner},
                      {"grade", s.stop.supplied_grade}, {"arrive", s.arrive.ToIso8601()},
@@ -144,6 +145,10 @@ void PrintPlanText(std::ostream& out, const ms::MissionPlan& mp) {
                     Fixed(l.fuel_arrival)});
   }
   PrintTable(out, rows);
+  for (size_t i = 0; i < p.legs.size(); ++i) {
+    if (p.legs[i].wait_hours > 0)
+      out << "leg " << i + 1 << " waits " << Fixed(p.legs[i].wait_hours) << " h in port for a seasonal passage to open\n";
+  }
   if (!p.stops.empty()) {
     out << "\n";
     std::vector<std::vector<std::string>> srows = {{"stop", "owner", "grade", "arrive", "depart", "request", "cost"}};
@@ -180,6 +185,7 @@ Status RunPlanMission(const PlanMissionOptions& o, CliContext& ctx) {
   if (o.speed != 0) req.speed_kn = o.speed;
   req.reserve_fraction = o.reserve;
   req.stop_hours = o.stop_hours;
+  req.max_wait_hours = o.max_wait_days * 24;
   ASSIGN_OR_RETURN(req.objective, ms::ParseObjective(o.objective));
   ASSIGN_OR_RETURN(req.purpose, registry::ParsePurpose(o.purpose));
 
@@ -257,6 +263,9 @@ void RegisterPlanMissionCommand(CLI::App& plan, CliContext& ctx) {
   cmd->add_option("--speed", o->speed, "speed in knots (default: the unit's cruise speed)");
   cmd->add_option("--reserve", o->reserve, "fuel reserve as a fraction of capacity")->capture_default_str();
   cmd->add_option("--stop-hours", o->stop_hours, "hours alongside at each refuelling stop")->capture_default_str();
+  cmd->add_option("--max-wait-days", o->max_wait_days,
+                  "a leg may wait in port this long for a seasonal passage (the Northern Sea Route) to open")
+      ->capture_default_str();
   cmd->add_option("--objective", o->objective, "time, distance, partner-stops or cost")->capture_default_str();
   cmd->add_option("--purpose", o->purpose, "purpose of the draft orders")->capture_default_str();
   cmd->add_option("--network", o->network, "sea-lane network file (default: $RELOS_SEALANES, next to relos)");

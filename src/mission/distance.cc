@@ -65,6 +65,23 @@ Result<LegPath> SeaLaneOracle::Leg(GeoPosition a, GeoPosition b, const LegTiming
   return leg;
 }
 
+std::vector<Timestamp> SeaLaneOracle::Openings(Timestamp after, Timestamp until) const {
+  std::vector<Timestamp> out;
+  for (const sealanes::Passage& p : router_.network().passages()) {
+    if (!p.season || sealanes::ClosedToShip(p, draught_m_, beam_m_)) continue;
+    // This year's opening day, else next year's (the window may wrap the year).
+    for (int year = after.Year(); year <= after.Year() + 1; ++year) {
+      Result<Timestamp> opens = Timestamp::FromCivil(year, p.season->open_month, p.season->open_day);
+      if (!opens.ok() || !(after < *opens)) continue;
+      if (!(until < *opens)) out.push_back(*opens);
+      break;
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 Result<LegPath> SeaLaneOracle::Route(GeoPosition a, GeoPosition b, const LegTiming& when) const {
   sealanes::RouteOptions options;
   options.max_draught_m = draught_m_;

@@ -126,6 +126,7 @@ Result<MissionPlan> PlanMission(const RegistryData& r, const MissionRequest& req
   p.burn_per_nm = burn_q.ToDouble() / unit->cruise_speed_kn * ratio * ratio;
   p.speed_kn = speed;
   p.stop_hours = req.stop_hours;
+  p.max_wait_hours = req.max_wait_hours;
   p.departure = req.departure;
   p.objective = req.objective;
   p.fuel_unit = std::string(UnitOfMeasureName(fuel_unit));

@@ -8,6 +8,7 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <memory>
 #include <random>
 
 #include "relos/codec/registry_file.h"
@@ -454,14 +455,25 @@ std::shared_ptr<const sealanes::SeaLaneNetwork> TestNetwork() {
   return net.ok() ? *net : nullptr;
 }
 
+// A ship of 6 m draught and 20 m beam on the sea lanes (skipped without a
+// network), for voyages through the Northern Sea Route.
+class ArcticVoyage : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    net_ = TestNetwork();
+    if (!net_) GTEST_SKIP() << "no sea-lane network (run scripts/build-data.sh)";
+    router_ = std::make_unique<sealanes::RoutePlanner>(*net_, clock_);
+    oracle_ = std::make_unique<SeaLaneOracle>(*router_, 6.0, 20.0);
+  }
+  std::shared_ptr<const sealanes::SeaLaneNetwork> net_;
+  FakeClock clock_{*Timestamp::Parse("2026-01-01T00:00:00Z")};
+  std::unique_ptr<sealanes::RoutePlanner> router_;
+  std::unique_ptr<SeaLaneOracle> oracle_;
+};
+
 // Each leg is routed for the time the unit starts it: a leg from a stop that
 // would reach the Northern Sea Route after it closes goes the long way.
-TEST(MissionPlannerSeaLanes, SeasonalPassageIsJudgedWhenTheLegStarts) {
-  const std::shared_ptr<const sealanes::SeaLaneNetwork> net = TestNetwork();
-  if (!net) GTEST_SKIP() << "no sea-lane network (run scripts/build-data.sh)";
-  FakeClock clock(*Timestamp::Parse("2026-01-01T00:00:00Z"));
-  sealanes::RoutePlanner router(*net, clock);
-  SeaLaneOracle oracle(router, 6.0, 20.0);
+TEST_F(ArcticVoyage, SeasonalPassageIsJudgedWhenTheLegStarts) {
   PlanningProblem p;
   p.origin = {"", "Bergen", {60.4, 5.31667}};
   p.destination = {"", "Petropavlovsk-Kamchatsky", {53.0, 158.63333}};
@@ -476,7 +488,7 @@ TEST(MissionPlannerSeaLanes, SeasonalPassageIsJudgedWhenTheLegStarts) {
   p.stop_hours = 12;
   auto second_leg_nm = [&](const char* departure) {
     p.departure = *Timestamp::Parse(departure);
-    Result<Plan> plan = PlanOverStops(p, oracle);
+    Result<Plan> plan = PlanOverStops(p, *oracle_);
     EXPECT_TRUE(plan.ok() && plan->feasible) << departure;
     if (!plan.ok() || plan->legs.size() != 2) return 0.0;
     EXPECT_EQ(plan->stops[0].stop.code, "MUR");
@@ -540,6 +552,37 @@ TEST(MissionPlannerDemo, FrigateMumbaiToVladivostokBySeaLanes) {
   req.departure = req.departure.PlusSeconds(86400);
   ASSERT_TRUE(PlanMission(reg, req, again).ok());
   EXPECT_GT(cache.size(), legs);
+}
+
+// Dikson lies inside the Northern Sea Route, closed on 1 June: no plan,
+// unless the ship may wait in Murmansk for the season to open on 1 July.
+TEST_F(ArcticVoyage, WaitsInPortForASeasonalPassageWhenAllowed) {
+  PlanningProblem p;
+  p.origin = {"", "Murmansk", {68.975, 33.05}};
+  p.destination = {"", "Dikson", {73.51, 80.55}};
+  p.capacity = 1000;
+  p.initial_fuel = 1000;
+  p.burn_per_nm = 0.1;
+  p.speed_kn = 12;
+  p.departure = *Timestamp::Parse("2026-06-01T00:00:00Z");
+  Result<Plan> plan = PlanOverStops(p, *oracle_);
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_FALSE(plan->feasible);
+  EXPECT_NE(plan->infeasible_reason.find("Northern Sea Route"), std::string::npos) << plan->infeasible_reason;
+  p.max_wait_hours = 10 * 24;  // not long enough
+  plan = PlanOverStops(p, *oracle_);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_FALSE(plan->feasible);
+  p.max_wait_hours = 45 * 24;
+  plan = PlanOverStops(p, *oracle_);
+  ASSERT_TRUE(plan.ok());
+  ASSERT_TRUE(plan->feasible) << plan->infeasible_reason;
+  ASSERT_EQ(plan->legs.size(), 1u);
+  EXPECT_DOUBLE_EQ(plan->legs[0].wait_hours, 30 * 24);
+  EXPECT_EQ(plan->legs[0].depart, *Timestamp::Parse("2026-07-01T00:00:00Z"));
+  EXPECT_NEAR(plan->total_hours, 30 * 24 + plan->total_nm / 12, 1e-6);
+  p.max_wait_hours = -1;
+  EXPECT_EQ(PlanOverStops(p, *oracle_).status().code(), StatusCode::kInvalidArgument);
 }
 
 // Legs between the table's places come from the table, as the router gives

@@ -57,6 +57,7 @@ Status Validate(const PlanningProblem& p) {
   if (!(p.burn_per_nm > 0)) return InvalidArgument("fuel burn per nm must be positive", "burn_per_nm");
   if (!(p.speed_kn > 0)) return InvalidArgument("speed must be positive", "speed");
   if (!(p.stop_hours >= 0)) return InvalidArgument("stop hours must not be negative", "stop_hours");
+  if (!(p.max_wait_hours >= 0)) return InvalidArgument("the longest wait must not be negative", "max_wait");
   return OkStatus();
 }
 
@@ -222,39 +223,65 @@ class Search {
   double DepartureFuel(int node) const { return node == 0 ? p_.initial_fuel : p_.capacity; }
   double Reserve() const { return p_.reserve_fraction * p_.capacity; }
 
-  // The leg u -> v, memoised; nullopt when there is no way. Routes are only
-  // asked for when the lower bound leaves the leg within range of `limit_nm`.
-  // u is settled, so its departure time is final: the leg is routed for it
-  // (seasonal passages are judged when the unit gets there).
-  Result<std::optional<LegPath>> LegOf(int u, int v, double limit_nm) {
-    auto it = legs_.find({u, v});
+  // The leg u -> v started `wait` hours after the unit is ready at u,
+  // memoised; nullopt when there is no way. Routes are only asked for when
+  // the lower bound leaves the leg within range of `limit_nm`. u is settled,
+  // so its departure time is final: the leg is routed for it (seasonal
+  // passages are judged when the unit gets there).
+  Result<std::optional<LegPath>> LegOf(int u, int v, double limit_nm, double wait = 0) {
+    auto it = legs_.find({u, v, wait});
     if (it != legs_.end()) return it->second;
     const GeoPosition a = WaypointOf(u).position, b = WaypointOf(v).position;
     if (oracle_.LowerBoundNm(a, b) > limit_nm) return std::optional<LegPath>();  // not memoised: limit-dependent
-    Result<LegPath> leg = oracle_.Leg(a, b, LegTiming{AddHours(p_.departure, crit_[u].hours), p_.speed_kn});
+    Result<LegPath> leg = oracle_.Leg(a, b, LegTiming{AddHours(p_.departure, crit_[u].hours + wait), p_.speed_kn});
     std::optional<LegPath> value;
     if (leg.ok()) {
       value = *std::move(leg);
     } else if (leg.status().code() != StatusCode::kNotFound && leg.status().code() != StatusCode::kInvalidArgument) {
       return leg.status();
     } else {
-      unroutable_[{u, v}] = leg.status().message();
+      if (wait == 0) unroutable_[{u, v}] = leg.status().message();
     }
-    legs_.emplace(std::make_pair(u, v), value);
+    legs_.emplace(std::make_tuple(u, v, wait), value);
     return value;
   }
 
-  // The criteria of going from u to v, or nullopt if the leg is not allowed.
+  // The waits worth trying before the leg from settled u: none, and until
+  // each seasonal passage opening within the longest wait.
+  std::vector<double> WaitsFrom(int u) {
+    std::vector<double> waits{0};
+    if (p_.max_wait_hours <= 0) return waits;
+    const Timestamp ready = AddHours(p_.departure, crit_[u].hours);
+    for (Timestamp t : oracle_.Openings(ready, AddHours(ready, p_.max_wait_hours)))
+      waits.push_back(static_cast<double>(t.unix_seconds() - ready.unix_seconds()) / 3600.0);
+    return waits;
+  }
+
+  // The criteria of going from u to v, or nullopt if the leg is not allowed:
+  // the best over the waits worth trying, which is remembered for the plan.
   Result<std::optional<Criteria>> Step(int u, int v) {
+    std::optional<Criteria> best;
+    for (double wait : WaitsFrom(u)) {
+      ASSIGN_OR_RETURN(std::optional<Criteria> c, StepAfter(u, v, wait));
+      if (c && (!best || KeyOf(*c, p_.objective) < KeyOf(*best, p_.objective))) {
+        best = c;
+        wait_[{u, v}] = wait;
+      }
+    }
+    return best;
+  }
+
+  // Step(u, v) with the leg started `wait` hours after the unit is ready.
+  Result<std::optional<Criteria>> StepAfter(int u, int v, double wait) {
     const double usable = DepartureFuel(u) - Reserve();
     if (usable < -kFuelEps) return std::optional<Criteria>();
-    ASSIGN_OR_RETURN(std::optional<LegPath> leg, LegOf(u, v, usable / p_.burn_per_nm + kFuelEps));
+    ASSIGN_OR_RETURN(std::optional<LegPath> leg, LegOf(u, v, usable / p_.burn_per_nm + kFuelEps, wait));
     if (!leg) return std::optional<Criteria>();
     const double fuel = leg->nm * p_.burn_per_nm;
     if (fuel > usable + kFuelEps) return std::optional<Criteria>();
     Criteria c;
     c.nm = leg->nm;
-    c.hours = leg->nm / p_.speed_kn;
+    c.hours = wait + leg->nm / p_.speed_kn;
     if (v != n_ + 1) {
       const CandidateStop& s = p_.stops[v - 1];
       const double request = p_.capacity - (DepartureFuel(u) - fuel);
@@ -309,18 +336,21 @@ class Search {
     plan.feasible = true;
     plan.reserve = Reserve();
     plan.min_fuel = std::numeric_limits<double>::infinity();
-    Timestamp t = p_.departure;
     double hours = 0;
     for (size_t i = 0; i + 1 < order.size(); ++i) {
       const int u = order[i], v = order[i + 1];
-      ASSIGN_OR_RETURN(std::optional<LegPath> leg, LegOf(u, v, std::numeric_limits<double>::infinity()));
+      auto waited = wait_.find({u, v});
+      const double wait = waited == wait_.end() ? 0 : waited->second;
+      ASSIGN_OR_RETURN(std::optional<LegPath> leg, LegOf(u, v, std::numeric_limits<double>::infinity(), wait));
       if (!leg) return Internal("mission planner: a leg of the chosen plan has no path");
       PlanLeg l;
       l.from = WaypointOf(u);
       l.to = WaypointOf(v);
       l.distance_nm = leg->nm;
       l.path = leg->points;
-      l.depart = t;
+      l.wait_hours = wait;
+      hours += wait;
+      l.depart = AddHours(p_.departure, hours);
       l.fuel_departure = DepartureFuel(u);
       l.fuel_used = leg->nm * p_.burn_per_nm;
       l.fuel_arrival = l.fuel_departure - l.fuel_used;
@@ -341,7 +371,6 @@ class Search {
           plan.cost += s.cost;
           ++plan.partner_stops;
         }
-        t = s.depart;
         plan.stops.push_back(std::move(s));
       }
       plan.legs.push_back(std::move(l));
@@ -354,7 +383,8 @@ class Search {
   const DistanceOracle& oracle_;
   const int n_;
   std::map<int, Waypoint> stop_waypoints_;
-  std::map<std::pair<int, int>, std::optional<LegPath>> legs_;
+  std::map<std::tuple<int, int, double>, std::optional<LegPath>> legs_;  // (from, to, wait)
+  std::map<std::pair<int, int>, double> wait_;  // the wait chosen for the leg
   std::map<std::pair<int, int>, std::string> unroutable_;
   std::set<int> short_stock_;
   std::vector<double> lower_nm_;  // (n + 2)^2, -1 until computed

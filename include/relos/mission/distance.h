@@ -47,6 +47,10 @@ class DistanceOracle {
   // A lower bound on Leg(a, b).nm, cheap; lets the planner skip legs that
   // are out of range anyway. The default, 0, prunes nothing.
   virtual double LowerBoundNm(GeoPosition /*a*/, GeoPosition /*b*/) const { return 0; }
+  // The times in (after, until] at which a seasonal passage this unit may
+  // use opens, in order: a leg started then may be shorter, or possible at
+  // all. The default, none, for units no season restricts.
+  virtual std::vector<Timestamp> Openings(Timestamp /*after*/, Timestamp /*until*/) const { return {}; }
 };
 
 // The WGS84 geodesic distance in nautical miles (GeographicLib).
@@ -107,6 +111,9 @@ class SeaLaneOracle final : public DistanceOracle {
                 LegCache* cache = nullptr, const LegTable* table = nullptr);
   Result<LegPath> Leg(GeoPosition a, GeoPosition b, const LegTiming& when) const override;
   double LowerBoundNm(GeoPosition a, GeoPosition b) const override { return GeodesicLowerBoundNm(a, b); }
+  // The season starts of the network's seasonal passages not closed to the
+  // ship by its draught or beam.
+  std::vector<Timestamp> Openings(Timestamp after, Timestamp until) const override;
 
  private:
   Result<LegPath> Route(GeoPosition a, GeoPosition b, const LegTiming& when) const;

@@ -94,6 +94,10 @@ struct PlanningProblem {
   double burn_per_nm = 0;   // at the planned speed
   double speed_kn = 0;
   double stop_hours = 12;   // alongside at each refuelling stop
+  // A leg may start up to this long after the unit is ready, waiting in port
+  // for a seasonal passage to open (DistanceOracle::Openings), when that
+  // makes the plan better by the objective or possible at all. 0: never.
+  double max_wait_hours = 0;
   Timestamp departure;
   Objective objective = Objective::kTime;
   std::string fuel_unit = "tonne";  // for messages only
@@ -106,6 +110,7 @@ struct PlanLeg {
   std::vector<GeoPosition> path;  // from the oracle, for maps
   Timestamp depart;
   Timestamp arrive;
+  double wait_hours = 0;  // in port before `depart`, for a seasonal passage to open
   double fuel_departure = 0;
   double fuel_used = 0;
   double fuel_arrival = 0;
@@ -154,6 +159,7 @@ struct MissionRequest {
   double reserve_fraction = 0.2;
   std::optional<double> initial_fuel_fraction;  // default 1.0 (full)
   double stop_hours = 12;
+  double max_wait_hours = 0;  // PlanningProblem::max_wait_hours
   Objective objective = Objective::kTime;
   registry::Purpose purpose = registry::Purpose::kTransit;
 };

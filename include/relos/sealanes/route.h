@@ -111,6 +111,8 @@ class RoutePlanner {
   // As above between anchors from Snap (facilities snapped once).
   Result<Route> PlanBetween(const SeaAnchor& from, const SeaAnchor& to, const RouteOptions& options) const;
 
+  const SeaLaneNetwork& network() const { return network_; }
+
  private:
   const SeaLaneNetwork& network_;
   const Clock& clock_;
