@@ -8,23 +8,17 @@
 #include <filesystem>
 #include <memory>
 
-#include <nlohmann/json.hpp>
-
 #include "cli/commands.h"
 #include "cli/output.h"
-#include "relos/mission/distance.h"
-#include "relos/mission/leg_table.h"
 #include "relos/mission/planner.h"
 #include "relos/registry/registry_service.h"
-#include "relos/sealanes/network.h"
-#include "relos/sealanes/route.h"
+#include "relos/planning/planning.h"
 #include "relos/sealanes/route_format.h"
 
 namespace relos::cli {
 namespace {
 
 namespace ms = relos::mission;
-using nlohmann::json;
 
 struct PlanMissionOptions {
   std::string unit, from, to, depart, objective = "time", purpose = "transit", network, legs;
@@ -32,79 +26,13 @@ struct PlanMissionOptions {
   bool geojson = false, kml = false, create_orders = false;
 };
 
-// A facility code, or "LAT,LON" in decimal degrees.
-Status ParseEndpoint(const std::string& text, const std::string& field, std::string* facility,
-                     std::optional<GeoPosition>* position) {
-  double lat = 0, lon = 0;
-  int used = 0;
-  if (std::sscanf(text.c_str(), "%lf,%lf%n", &lat, &lon, &used) == 2 && used == static_cast<int>(text.size())) {
-    Result<GeoPosition> p = GeoPosition::Make(lat, lon);
-    if (!p.ok()) return InvalidArgument("--" + field + ": " + p.status().message(), field);
-    *position = *p;
-  } else {
-    *facility = text;
-  }
-  return OkStatus();
-}
-
 std::string Fixed(double v, int decimals = 1) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
   return buf;
 }
 
-std::string CostText(double minor, const std::string& currency) {
-  Result<Currency> c = Currency::FromCode(currency);
-  if (!c.ok()) return Fixed(minor, 0);
-  return Money(std::llround(minor), *c).ToString();
-}
-
-json PlaceJson(const ms::Waypoint& w) {
-  return {{"code", w.code}, {"name", w.name}, {"lat", w.position.lat}, {"lon", w.position.lon}};
-}
-
-json PlanJson(const ms::MissionPlan& mp) {
-  const ms::Plan& p = mp.plan;
-  json legs = json::array(), stops = json::array(), excluded = json::array();
-  for (const ms::PlanLeg& l : p.legs)
-    legs.push_back({{"from", PlaceJson(l.from)}, {"to", PlaceJson(l.to)}, {"distance_nm", l.distance_nm},
-                    {"depart", l.depart.ToIso8601()}, {"arrive", l.arrive.ToIso8601()},
-                    {"fuel_departure", l.fuel_departure}, {"fuel_used", l.fuel_used}, {"fuel_arrival", l.fuel_arrival},
-                    {"wait_hours", l.wait_hours}});
-  for (const ms::PlanStop& s : p.stops)
-    stops.push_back({{"facility", s.stop.code}, {"name", s.stop.name}, {"partner", s.stop.partner},
-                     {"grade", s.stop.supplied_grade}, {"arrive", s.arrive.ToIso8601()},
-                     {"depart", s.depart.ToIso8601()}, {"fuel_arrival", s.fuel_arrival},
-                     {"fuel_to_request", s.fuel_to_request}, {"cost", CostText(s.cost, mp.cost_currency)}});
-  for (const ms::Exclusion& e : mp.excluded) excluded.push_back({{"facility", e.facility}, {"reason", e.reason}});
-  json j = {{"unit", mp.unit}, {"feasible", p.feasible}, {"fuel_unit", mp.fuel_unit},
-            {"agreement", mp.agreement}, {"partner", mp.partner}, {"reserve", p.reserve}};
-  if (!p.feasible) j["reason"] = p.infeasible_reason;
-  j.update({{"total_nm", p.total_nm}, {"total_hours", p.total_hours}, {"partner_stops", p.partner_stops},
-            {"cost", CostText(p.cost, mp.cost_currency)}, {"min_fuel", p.feasible ? json(p.min_fuel) : json()},
-            {"legs", legs}, {"stops", stops}, {"excluded", excluded}});
-  return j;
-}
-
-json PlanGeoJson(const ms::MissionPlan& mp) {
-  json features = json::array();
-  for (size_t i = 0; i < mp.plan.legs.size(); ++i) {
-    const ms::PlanLeg& l = mp.plan.legs[i];
-    json coords = json::array();
-    for (const GeoPosition& g : l.path) coords.push_back({g.lon, g.lat});
-    features.push_back({{"type", "Feature"},
-                        {"geometry", {{"type", "LineString"}, {"coordinates", coords}}},
-                        {"properties", {{"leg", i + 1}, {"from", l.from.code}, {"to", l.to.code},
-                                        {"distance_nm", l.distance_nm}, {"depart", l.depart.ToIso8601()},
-                                        {"arrive", l.arrive.ToIso8601()}, {"fuel_arrival", l.fuel_arrival}}}});
-  }
-  for (const ms::PlanStop& s : mp.plan.stops)
-    features.push_back({{"type", "Feature"},
-                        {"geometry", {{"type", "Point"}, {"coordinates", {s.stop.position.lon, s.stop.position.lat}}}},
-                        {"properties", {{"facility", s.stop.code}, {"name", s.stop.name}, {"partner", s.stop.partner},
-                                        {"fuel_to_request", s.fuel_to_request}, {"arrive", s.arrive.ToIso8601()}}}});
-  return {{"type", "FeatureCollection"}, {"features", features}};
-}
+using planning::CostText;
 
 // Legs as lines and stops as points, for Google Earth and GIS tools.
 std::string PlanKml(const ms::MissionPlan& mp) {
@@ -165,20 +93,11 @@ void PrintPlanText(std::ostream& out, const ms::MissionPlan& mp) {
   out << "\n";
 }
 
-Result<std::shared_ptr<const sealanes::SeaLaneNetwork>> OpenSeaLanes(const std::string& flag) {
-  const char* env = std::getenv("RELOS_SEALANES");
-  std::error_code ec;
-  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  ASSIGN_OR_RETURN(std::string path,
-                   sealanes::LocateNetworkFile(flag, env ? env : "", ec ? std::string() : exe.parent_path().string()));
-  return sealanes::SeaLaneNetwork::Load(path);
-}
-
 Status RunPlanMission(const PlanMissionOptions& o, CliContext& ctx) {
   ms::MissionRequest req;
   req.unit = o.unit;
-  RETURN_IF_ERROR(ParseEndpoint(o.from, "from", &req.from_facility, &req.from_position));
-  RETURN_IF_ERROR(ParseEndpoint(o.to, "to", &req.to_facility, &req.to_position));
+  RETURN_IF_ERROR(planning::ParseMissionEnd(o.from, "from", &req.from_facility, &req.from_position).WithContext("--from"));
+  RETURN_IF_ERROR(planning::ParseMissionEnd(o.to, "to", &req.to_facility, &req.to_position).WithContext("--to"));
   Result<Timestamp> depart = Timestamp::Parse(o.depart);
   if (!depart.ok()) return InvalidArgument("--depart: " + depart.status().message(), "depart");
   req.departure = *depart;
@@ -193,11 +112,6 @@ Status RunPlanMission(const PlanMissionOptions& o, CliContext& ctx) {
   ASSIGN_OR_RETURN(const Clock* clock, ctx.GetClock());
   registry::RegistryService registry_service(*store, *clock);
   ASSIGN_OR_RETURN(registry::RegistryData reg, registry_service.Load());
-  const registry::Unit* unit = nullptr;
-  for (const registry::Unit& u : reg.units)
-    if (u.code == o.unit) unit = &u;
-  if (!unit) return NotFound("unit '" + o.unit + "' not found", "unit");
-
   // Stops offer what the capacity projection leaves free at the unit's
   // arrival: fuel promised to approved orders is not planned again.
   ms::FuelProjections fuel;
@@ -205,34 +119,16 @@ Status RunPlanMission(const PlanMissionOptions& o, CliContext& ctx) {
     ASSIGN_OR_RETURN(auto txn, store->BeginRead());
     ASSIGN_OR_RETURN(fuel, ms::ProjectFuel(*txn, reg, clock->Now()));
   }
+  std::string warning;
+  ASSIGN_OR_RETURN(ms::MissionPlan mp,
+                   planning::PlanMission(
+                       reg, req, [&o] { return planning::OpenSeaLaneNetwork(o.network, ExecutableDir()); }, *clock,
+                       &fuel, o.legs, &warning));
+  if (!warning.empty()) *ctx.err << "relos: " << warning << "\n";
 
-  // Ships sail the sea lanes; aircraft fly geodesics (no network needed).
-  std::shared_ptr<const sealanes::SeaLaneNetwork> net;
-  std::unique_ptr<sealanes::RoutePlanner> router;
-  std::optional<ms::LegTable> legs;
-  std::unique_ptr<ms::DistanceOracle> oracle;
-  if (unit->kind == registry::UnitKind::kShip) {
-    ASSIGN_OR_RETURN(net, OpenSeaLanes(o.network));
-    router = std::make_unique<sealanes::RoutePlanner>(*net, *clock);
-    if (!o.legs.empty()) {
-      std::vector<GeoPosition> ports;
-      for (const registry::Facility& f : reg.facilities)
-        if (f.kind == registry::FacilityKind::kPort || f.kind == registry::FacilityKind::kNavalBase) ports.push_back(f.position);
-      std::string warning;
-      ASSIGN_OR_RETURN(legs, ms::LegTable::Keep(o.legs, *net, *router, ports, &warning));
-      if (!warning.empty()) *ctx.err << "relos: " << warning << "\n";
-    }
-    oracle = std::make_unique<ms::SeaLaneOracle>(*router, unit->draught_m > 0 ? std::optional(unit->draught_m) : std::nullopt,
-                                                 unit->beam_m > 0 ? std::optional(unit->beam_m) : std::nullopt, nullptr,
-                                                 legs ? &*legs : nullptr);
-  } else {
-    oracle = std::make_unique<ms::GeodesicOracle>();
-  }
-  ASSIGN_OR_RETURN(ms::MissionPlan mp, ms::PlanMission(reg, req, *oracle, &fuel));
-
-  if (o.geojson) *ctx.out << PlanGeoJson(mp).dump(2) << "\n";
+  if (o.geojson) *ctx.out << planning::MissionPlanGeoJson(mp).dump(2) << "\n";
   else if (o.kml) *ctx.out << PlanKml(mp);
-  else if (ctx.json) *ctx.out << PlanJson(mp).dump(2) << "\n";
+  else if (ctx.json) *ctx.out << planning::MissionPlanJson(mp).dump(2) << "\n";
   else PrintPlanText(*ctx.out, mp);
   if (!mp.plan.feasible) return ResourceExhausted("no feasible plan: " + mp.plan.infeasible_reason, "plan");
 

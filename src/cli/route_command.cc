@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "relos/core/time.h"
+#include "relos/planning/planning.h"
 #include "relos/sealanes/land.h"
 #include "relos/sealanes/network.h"
 #include "relos/sealanes/passage.h"
@@ -30,39 +31,17 @@ struct BuildArgs {
   int cells_per_degree = 32;
 };
 
-Result<std::shared_ptr<const sl::SeaLaneNetwork>> OpenNetwork(const std::string& flag) {
-  const char* env = std::getenv("RELOS_SEALANES");
-  ASSIGN_OR_RETURN(std::string path, sl::LocateNetworkFile(flag, env ? env : "", ExecutableDir()));
-  return sl::SeaLaneNetwork::Load(path);
-}
-
-// "LAT,LON" or the id or name of a reference port.
-Result<GeoPosition> ParsePlace(const sl::SeaLaneNetwork& net, const std::string& text, const std::string& field) {
-  const size_t comma = text.find(',');
-  if (comma != std::string::npos) {
-    char* end = nullptr;
-    const std::string lat_s = text.substr(0, comma), lon_s = text.substr(comma + 1);
-    const double lat = std::strtod(lat_s.c_str(), &end);
-    const bool lat_ok = end && *end == '\0' && !lat_s.empty();
-    const double lon = std::strtod(lon_s.c_str(), &end);
-    const bool lon_ok = end && *end == '\0' && !lon_s.empty();
-    if (!lat_ok || !lon_ok) return InvalidArgument("--" + field + ": '" + text + "' is not LAT,LON in decimal degrees", field);
-    Result<GeoPosition> p = GeoPosition::Make(lat, lon);
-    if (!p.ok()) return InvalidArgument("--" + field + ": " + p.status().message(), field);
-    return *p;
-  }
-  Result<const sl::ReferencePort*> port = net.FindPort(text);
-  if (!port.ok()) {
-    return NotFound("--" + field + ": '" + text + "' is neither LAT,LON nor a reference port (see relos sealanes ports)", field);
-  }
-  return (*port)->position;
+Result<planning::NetworkPtr> OpenNetwork(const std::string& flag) {
+  return planning::OpenSeaLaneNetwork(flag, ExecutableDir());
 }
 
 Status RunRoute(const RouteArgs& a, CliContext& ctx) {
   if (a.from.empty() || a.to.empty()) return InvalidArgument("--from and --to are required", a.from.empty() ? "from" : "to");
   ASSIGN_OR_RETURN(auto net, OpenNetwork(a.network));
-  ASSIGN_OR_RETURN(GeoPosition from, ParsePlace(*net, a.from, "from"));
-  ASSIGN_OR_RETURN(GeoPosition to, ParsePlace(*net, a.to, "to"));
+  Result<GeoPosition> from = planning::ParseRoutePlace(*net, a.from, "from");
+  if (!from.ok()) return from.status().WithContext("--from");
+  Result<GeoPosition> to = planning::ParseRoutePlace(*net, a.to, "to");
+  if (!to.ok()) return to.status().WithContext("--to");
   sl::RouteOptions options;
   std::stringstream avoid(a.avoid);
   for (std::string id; std::getline(avoid, id, ',');)
@@ -77,7 +56,7 @@ Status RunRoute(const RouteArgs& a, CliContext& ctx) {
   }
   SystemClock clock;
   sl::RoutePlanner planner(*net, clock);
-  ASSIGN_OR_RETURN(sl::Route route, planner.Plan(from, to, options));
+  ASSIGN_OR_RETURN(sl::Route route, planner.Plan(*from, *to, options));
   if (a.geojson) *ctx.out << sl::RouteToGeoJson(route);
   else if (a.kml) *ctx.out << sl::RouteToKml(route);
   else if (a.json || ctx.json) *ctx.out << sl::RouteToJson(route);

@@ -25,6 +25,7 @@
 #include "relos/auth/auth_service.h"
 #include "relos/codec/codec.h"
 #include "relos/orders/order_service.h"
+#include "relos/planning/planning.h"
 #include "relos/server/api.h"
 #include "relos/server/http.h"
 #include "relos/server/metrics.h"
@@ -136,7 +137,10 @@ void RegisterServeCommand(CLI::App& app, CliContext& ctx) {
       auth::AuthService auth(*store, *clock, auth_options);
       orders::OrderService orders(*store, *clock, LedgerObservers());
       server::Metrics metrics;
-      server::Api api(*store, *clock, auth, orders, &metrics);
+      server::ApiOptions api_options;
+      // Loaded on the first planning request, as `relos route` finds it.
+      api_options.open_sealanes = [] { return planning::OpenSeaLaneNetwork("", ExecutableDir()); };
+      server::Api api(*store, *clock, auth, orders, &metrics, api_options);
       ASSIGN_OR_RETURN(std::optional<server::StaticFiles> web, OpenWebRoot(o->web_root));
       Log log(c.log_format);
       // The OpenAPI document depends on the route table alone.

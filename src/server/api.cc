@@ -27,6 +27,7 @@ Api::Api(storage::Store& store, const Clock& clock, auth::AuthService& auth, ord
   AddOrderRoutes();
   AddAuditRoutes();
   AddLedgerRoutes();
+  AddPlanningRoutes();
 }
 
 void Api::AddSystemRoutes() {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <map>
 
 namespace relos::server {
@@ -38,6 +40,42 @@ Result<int64_t> IntParam(const Call& c, const std::string& name, int64_t fallbac
   int64_t v = std::stoll(text);
   if (v < min || v > max) return InvalidArgument(why, name);
   return v;
+}
+
+namespace {
+
+std::string Bound(double v) { return fmt::format("{:g}", v); }
+
+}  // namespace
+
+Result<std::optional<double>> NumberParam(const Call& c, const std::string& name, double min, double max) {
+  auto it = c.request.query.find(name);
+  if (it == c.request.query.end()) return std::optional<double>();
+  const std::string& text = it->second;
+  char* end = nullptr;
+  const double v = text.empty() || text.size() > 32 ? 0 : std::strtod(text.c_str(), &end);
+  if (text.empty() || text.size() > 32 || end == nullptr || *end != '\0' || !(v > min && v <= max)) {
+    return InvalidArgument(name + ": must be a number above " + Bound(min) + " and at most " + Bound(max), name);
+  }
+  return std::optional<double>(v);
+}
+
+Result<std::optional<double>> JsonNumberAt(const codec::Json& j, const std::string& key, const std::string& path,
+                                           double min, double max, bool min_inclusive) {
+  auto it = j.find(key);
+  if (it == j.end()) return std::optional<double>();
+  const std::string why = path + "." + key + ": must be a number " + (min_inclusive ? "from " : "above ") +
+                          Bound(min) + (min_inclusive ? " to " : " and at most ") + Bound(max);
+  if (!it->is_number()) return InvalidArgument(why, key);
+  const double v = it->get<double>();
+  if (!(min_inclusive ? v >= min : v > min) || !(v <= max)) return InvalidArgument(why, key);
+  return std::optional<double>(v);
+}
+
+Result<std::string> IdempotencyKey(const Call& c) {
+  const std::string& key = c.request.Header("idempotency-key");
+  if (key.size() > 128) return InvalidArgument("Idempotency-Key: at most 128 characters", "Idempotency-Key");
+  return key;
 }
 
 Result<bool> EventVisibleTo(storage::Transaction& txn, const audit::Event& e, const std::string& party) {

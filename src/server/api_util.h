@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "relos/auth/tables.h"
 #include "relos/codec/codec.h"
@@ -22,6 +24,16 @@ codec::Json PartnerView(const registry::Facility& f);
 
 // An integer query parameter in [min, max]; `fallback` when absent.
 Result<int64_t> IntParam(const Call& c, const std::string& name, int64_t fallback, int64_t min, int64_t max);
+
+// A decimal query parameter in (min, max]; nullopt when absent.
+Result<std::optional<double>> NumberParam(const Call& c, const std::string& name, double min, double max);
+// A number member of a JSON object in (min, max] (or [min, max] when
+// `min_inclusive`); nullopt when absent. `path` prefixes the error ("$").
+Result<std::optional<double>> JsonNumberAt(const codec::Json& j, const std::string& key, const std::string& path,
+                                           double min, double max, bool min_inclusive = false);
+// The Idempotency-Key header ("" if none); InvalidArgument when longer
+// than 128 characters.
+Result<std::string> IdempotencyKey(const Call& c);
 
 // Whether `party` may see event `e`: one its own people recorded, one about
 // an order it is requester or supplier of, or one about one of its users.

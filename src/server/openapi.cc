@@ -49,7 +49,7 @@ Json Api::OpenApi() const {
     for (const auto& q : r.query) {
       params.push_back({{"name", q}, {"in", "query"}, {"required", false}, {"schema", {{"type", "string"}}}});
     }
-    if (r.method == "POST" && r.pattern == "/api/v1/orders") {
+    if (r.idempotency_key) {
       params.push_back({{"name", "Idempotency-Key"}, {"in", "header"}, {"required", false},
                         {"schema", {{"type", "string"}, {"maxLength", 128}}}});
     }

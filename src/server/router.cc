@@ -171,6 +171,11 @@ HttpResponse Router::Handle(const HttpRequest& req) const {
       call.actor = {user.party, *role, user.name};
       call.principal = std::move(*principal);
     }
+    for (const auto& [k, v] : req.query) {
+      if (std::find(route.query.begin(), route.query.end(), k) == route.query.end()) {
+        return fail(InvalidArgument(k + ": unknown query parameter", k));
+      }
+    }
     Result<Reply> reply = route.handler(call);
     if (!reply.ok()) return fail(reply.status());
     return ToHttp(std::move(*reply), route);

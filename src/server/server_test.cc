@@ -16,6 +16,9 @@
 #include "relos/audit/verify.h"
 #include "relos/auth/auth_service.h"
 #include "relos/orders/lifecycle.h"
+#include "relos/planning/planning.h"
+#include "relos/registry/registry_service.h"
+#include "relos/sealanes/route_format.h"
 #include "relos/server/api.h"
 #include "relos/server/http.h"
 #include "relos/storage/memory_store.h"
@@ -31,6 +34,9 @@ using orders::Action;
 using orders::OrderState;
 using orders::Role;
 using tcp = asio::ip::tcp;
+using relos::testing::M;
+using relos::testing::Q;
+using relos::testing::T;
 
 struct Answer {
   int status = 0;
@@ -118,6 +124,27 @@ ServerOptions TestServerOptions() {
 
 const std::vector<std::string> kTestParties = {"IN", "RU", "CN"};
 
+// The sea-lane network scripts/build-data.sh builds ($RELOS_SEALANES, else
+// in the build tree), or "" when it is not there: the sea-route tests then
+// skip, saying so, and the route table test expects 503 for them.
+std::string TestNetworkPath() {
+  if (const char* env = std::getenv("RELOS_SEALANES")) return std::filesystem::exists(env) ? env : "";
+  const char* bin = std::getenv("RELOS_BINARY_DIR");
+  const std::string path = bin ? std::string(bin) + "/src/cli/sealanes.bin" : "";
+  return !path.empty() && std::filesystem::exists(path) ? path : "";
+}
+
+ApiOptions TestApiOptions() {
+  ApiOptions o;
+  o.open_sealanes = [] { return sealanes::SeaLaneNetwork::Load(TestNetworkPath()); };
+  return o;
+}
+
+// Two airbases 360 nm either side of RU-AIR on the equator: IN's
+// helicopters (480 nm of usable fuel) must refuel at RU's airbase on the
+// way from IN-AIR to kHeloDestination.
+constexpr char kHeloDestination[] = "0,92";
+
 // The test registry plus a third party CN with a unit and a facility of its
 // own and no agreement with anyone; a user per party and role, each with an
 // API token; a server listening.
@@ -134,6 +161,19 @@ class ServerTest : public ::testing::Test {
       f.code = "CN-PORT";
       f.owner = "CN";
       d.facilities.push_back(f);
+      for (auto [code, owner, lon, price] :
+           {std::tuple{"IN-AIR", "IN", 80.0, "80.00 INR"}, {"RU-AIR", "RU", 86.0, "75.00 RUB"}}) {
+        registry::Facility air;
+        air.code = code;
+        air.name = std::string(owner) + " test airbase";
+        air.owner = owner;
+        air.kind = registry::FacilityKind::kAirbase;
+        air.position = GeoPosition::Make(0, lon).value();
+        air.fuel = {{"F-44", Q("50 m3"), Q("100 m3")}};
+        air.prices = {{relos::testing::kF44, M(price), T("2025-01-01")}};
+        air.illustrative = false;
+        d.facilities.push_back(air);
+      }
     }));
     for (const std::string& party : kTestParties) {
       for (Role role : relos::testing::AllRoles()) {
@@ -153,6 +193,13 @@ class ServerTest : public ::testing::Test {
     return {{"Authorization", "Bearer " + tokens_[UserName(party, role)]}};
   }
   Client Connect() { return Client(server_.port()); }
+
+  // IN's helicopters from IN-AIR to kHeloDestination, for a humanitarian
+  // flight (an eligible purpose without notice).
+  static Json HeloMission() {
+    return {{"unit", relos::testing::kInHelo}, {"from", "IN-AIR"}, {"to", kHeloDestination},
+            {"departure", "2026-06-01T00:00:00Z"}, {"purpose", "humanitarian"}};
+  }
 
   // The fixture's standard request, as the API takes it.
   Json RequestJson() const {
@@ -175,7 +222,7 @@ class ServerTest : public ::testing::Test {
   // rules are the ledger suite's and the CLI end-to-end test's business).
   auth::AuthService auth_{store_, fixture_.clock, CheapHashing()};
   Metrics metrics_;
-  Api api_{store_, fixture_.clock, auth_, fixture_.orders, &metrics_};
+  Api api_{store_, fixture_.clock, auth_, fixture_.orders, &metrics_, TestApiOptions()};
   HttpServer server_{TestServerOptions(), [this](const HttpRequest& r) { return api_.Handle(r); }, &metrics_};
   std::map<std::string, std::string> tokens_;
 };
@@ -556,6 +603,13 @@ TEST_F(ServerTest, EveryRouteRoleAndPartyGetsTheExactStatus) {
           if (party == "CN" && role_ok) expected = 404;
         } else if (route.pattern == "/api/v1/items/{code}") {
           replace("code", relos::testing::kWater);
+        } else if (route.pattern == "/api/v1/sea-routes") {
+          target += "?from=10,85&to=0,75";
+          if (role_ok && TestNetworkPath().empty()) expected = 503;
+        } else if (route.pattern.rfind("/api/v1/mission-plans", 0) == 0) {
+          // IN's helicopters: another party's unit is 404, as no unit at all.
+          body = HeloMission().dump();
+          if (role_ok && party != "IN") expected = 404;
         }
         ASSERT_EQ(target.find('{'), std::string::npos) << "no value for a parameter of " << route.pattern;
         Answer a = c.Send(route.method, target, body, As(party, role));
@@ -634,6 +688,184 @@ TEST_F(ServerTest, StopFinishesInFlightRequestsAndRefusesNewConnections) {
   EXPECT_GE(static_cast<int>(stored->size()), answered.load());
   EXPECT_EQ(server_.InFlight(), 0);
   EXPECT_THROW(Connect(), std::exception);
+}
+
+// A plan through the API is the CLI's plan over what IN may see: the same
+// legs and stops, with the partner's airbase as a stop and nobody else's
+// facilities even named among those left out.
+TEST_F(ServerTest, MissionPlanIsTheClisPlanOverWhatThePartySees) {
+  Client c = Connect();
+  Answer a = c.Send("POST", "/api/v1/mission-plans", HeloMission().dump(), As("IN", Role::kLogisticsOfficer));
+  ASSERT_EQ(a.status, 200) << a.body;
+  Json plan = a.json();
+  EXPECT_EQ(plan["feasible"], true);
+  EXPECT_EQ(plan["agreement"], relos::testing::kAgreement);
+  ASSERT_EQ(plan["stops"].size(), 1u) << plan.dump();
+  EXPECT_EQ(plan["stops"][0]["facility"], "RU-AIR");
+  EXPECT_EQ(plan["stops"][0]["partner"], true);
+  ASSERT_EQ(plan["legs"].size(), 2u);
+  EXPECT_EQ(plan["legs"][0]["to"]["code"], "RU-AIR");
+  for (const auto& e : plan["excluded"]) EXPECT_NE(e["facility"], "CN-PORT") << e.dump();
+  const Json geo = plan["geojson"];
+  EXPECT_EQ(geo["type"], "FeatureCollection");
+  ASSERT_EQ(geo["features"].size(), 3u);
+  EXPECT_EQ(geo["features"][0]["geometry"]["type"], "LineString");
+  EXPECT_EQ(geo["features"][2]["geometry"]["type"], "Point");
+
+  // The CLI's JSON (relos::planning over the whole registry) for the same
+  // request differs only in what IN cannot see: CN's facility is named.
+  registry::RegistryService registry(store_, fixture_.clock);
+  RELOS_ASSERT_OK_AND_ASSIGN(registry::RegistryData all, registry.Load());
+  mission::MissionRequest request;
+  request.unit = relos::testing::kInHelo;
+  request.from_facility = "IN-AIR";
+  request.to_position = GeoPosition::Make(0, 92).value();
+  request.departure = T("2026-06-01T00:00:00Z");
+  request.purpose = registry::Purpose::kHumanitarian;
+  RELOS_ASSERT_OK_AND_ASSIGN(mission::MissionPlan cli_plan,
+                             planning::PlanMission(all, request, nullptr, fixture_.clock));
+  Json cli = planning::MissionPlanJson(cli_plan);
+  Json cli_excluded = Json::array();
+  for (const auto& e : cli["excluded"]) {
+    if (e["facility"] != "CN-PORT") cli_excluded.push_back(e);
+  }
+  EXPECT_EQ(cli["excluded"].size(), cli_excluded.size() + 1);
+  cli["excluded"] = cli_excluded;
+  plan.erase("geojson");
+  EXPECT_EQ(plan, cli);
+
+  // RU's planners cannot plan for IN's unit: the same 404 as for no unit.
+  std::string guessed = c.Send("POST", "/api/v1/mission-plans", HeloMission().dump(), As("RU", Role::kAdmin)).body;
+  Json nothing = HeloMission();
+  nothing["unit"] = "NO-SUCH";
+  std::string missing = c.Send("POST", "/api/v1/mission-plans", nothing.dump(), As("RU", Role::kAdmin)).body;
+  missing.replace(missing.find("NO-SUCH"), 7, relos::testing::kInHelo);
+  EXPECT_EQ(guessed, missing);
+  EXPECT_NE(guessed.find("\"code\":\"not_found\""), std::string::npos) << guessed;
+}
+
+TEST_F(ServerTest, PartnerStockIsNeitherUsedNorDisclosedByAPlan) {
+  // RU's airbase is dry; IN cannot know that, so its plan still stops
+  // there (the supplier's approval will say), while the CLI's plan, which
+  // sees everything, leaves it out and cannot be flown.
+  RELOS_ASSERT_OK(fixture_.UpdateRegistry([](registry::RegistryData& d) {
+    for (auto& f : d.facilities) {
+      if (f.code == "RU-AIR") f.fuel[0].on_hand = Q("0 m3");
+    }
+  }));
+  Client c = Connect();
+  Answer a = c.Send("POST", "/api/v1/mission-plans", HeloMission().dump(), As("IN", Role::kRequester));
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_EQ(a.json()["feasible"], true);
+  EXPECT_EQ(a.body.find("on hand"), std::string::npos) << a.body;
+}
+
+TEST_F(ServerTest, MissionOrdersAreDraftedOncePerIdempotencyKey) {
+  Client c = Connect();
+  auto headers = As("IN", Role::kRequester);
+  headers["Idempotency-Key"] = "helo-flight-1";
+  Answer first = c.Send("POST", "/api/v1/mission-plans/orders", HeloMission().dump(), headers);
+  ASSERT_EQ(first.status, 201) << first.body;
+  const Json made = first.json()["orders"];
+  ASSERT_EQ(made.size(), 1u);
+  EXPECT_EQ(made[0]["facility"], "RU-AIR");
+  EXPECT_EQ(made[0]["state"], "draft");
+  EXPECT_EQ(made[0]["lines"][0]["item"], relos::testing::kF44);
+  const int64_t events = relos::testing::EventCount(store_);
+  Answer again = c.Send("POST", "/api/v1/mission-plans/orders", HeloMission().dump(), headers);
+  ASSERT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(again.json()["orders"][0]["number"], made[0]["number"]);
+  EXPECT_EQ(relos::testing::EventCount(store_), events);
+  // An approver may plan but not raise orders.
+  EXPECT_EQ(c.Send("POST", "/api/v1/mission-plans/orders", HeloMission().dump(), As("IN", Role::kApprover)).status,
+            403);
+}
+
+TEST_F(ServerTest, PlanningInputIsValidatedNamingTheField) {
+  Client c = Connect();
+  const auto in = As("IN", Role::kRequester);
+  const int64_t events = relos::testing::EventCount(store_);
+  struct Case {
+    std::string key;
+    Json value;
+    std::string field;
+  };
+  const std::vector<Case> cases = {
+      {"colour", "red", "$.colour"},        {"reserve", 1.5, "$.reserve"},        {"speed", -3, "$.speed"},
+      {"stop_hours", "12", "$.stop_hours"}, {"departure", "soon", "$.departure"}, {"from", "91,0", "$.from"},
+      {"objective", "fun", "$.objective"},  {"purpose", "war", "$.purpose"},      {"unit", 7, "$.unit"},
+  };
+  for (const Case& k : cases) {
+    Json body = HeloMission();
+    body[k.key] = k.value;
+    Answer a = c.Send("POST", "/api/v1/mission-plans/orders", body.dump(), in);
+    EXPECT_EQ(a.status, 400) << k.key << " -> " << a.body;
+    EXPECT_EQ(a.json()["error"]["field"], k.field) << a.body;
+  }
+  Answer unknown_param = c.Send("GET", "/api/v1/sea-routes?from=10,85&to=0,75&colour=red", "", in);
+  EXPECT_EQ(unknown_param.status, 400);
+  EXPECT_EQ(unknown_param.json()["error"]["field"], "colour");
+  Answer no_to = c.Send("GET", "/api/v1/sea-routes?from=10,85", "", in);
+  EXPECT_EQ(no_to.status, 400);
+  EXPECT_EQ(no_to.json()["error"]["field"], "to");
+  Answer deep = c.Send("GET", "/api/v1/sea-routes?from=10,85&to=0,75&max_draught=45", "", in);
+  EXPECT_EQ(deep.status, 400);
+  EXPECT_EQ(deep.json()["error"]["field"], "max_draught");
+  EXPECT_EQ(relos::testing::EventCount(store_), events);
+}
+
+TEST_F(ServerTest, WithoutASeaLaneNetworkShipPlanningIs503AndAircraftStillPlan) {
+  ApiOptions o;
+  o.open_sealanes = [] { return sealanes::SeaLaneNetwork::Load("/nonexistent/sealanes.bin"); };
+  Api bare(store_, fixture_.clock, auth_, fixture_.orders, nullptr, o);
+  HttpServer server(TestServerOptions(), [&bare](const HttpRequest& r) { return bare.Handle(r); }, nullptr);
+  RELOS_ASSERT_OK(server.Start());
+  Client c(server.port());
+  const auto in = As("IN", Role::kLogisticsOfficer);
+  for (int i = 0; i < 2; ++i) {  // a failed load is tried again, and fails again
+    Answer route = c.Send("GET", "/api/v1/sea-routes?from=10,85&to=0,75", "", in);
+    EXPECT_EQ(route.status, 503) << route.body;
+    EXPECT_EQ(route.json()["error"]["rule"], "sealanes.network");
+    EXPECT_EQ(route.body.find("nonexistent"), std::string::npos) << "the server's paths stay on the server";
+  }
+  Json ship = HeloMission();
+  ship["unit"] = relos::testing::kInShip;
+  ship["from"] = relos::testing::kInPort;
+  ship["to"] = relos::testing::kRuPort;
+  EXPECT_EQ(c.Send("POST", "/api/v1/mission-plans", ship.dump(), in).status, 503);
+  EXPECT_EQ(c.Send("POST", "/api/v1/mission-plans", HeloMission().dump(), in).status, 200);
+  server.Stop();
+}
+
+TEST_F(ServerTest, SeaRouteIsTheClisRouteWithItsGeometry) {
+  if (TestNetworkPath().empty()) GTEST_SKIP() << "no sea-lane network: run scripts/build-data.sh BUILD_DIR";
+  Client c = Connect();
+  const auto in = As("IN", Role::kAdmin);
+  Answer a = c.Send("GET", "/api/v1/sea-routes?from=10,85&to=0,75&speed=12&depart=2026-06-01T00:00:00Z", "", in);
+  ASSERT_EQ(a.status, 200) << a.body;
+  const Json route = a.json();
+  RELOS_ASSERT_OK_AND_ASSIGN(auto net, sealanes::SeaLaneNetwork::Load(TestNetworkPath()));
+  sealanes::RoutePlanner planner(*net, fixture_.clock);
+  sealanes::RouteOptions options;
+  options.speed_knots = 12;
+  options.departure = T("2026-06-01T00:00:00Z");
+  RELOS_ASSERT_OK_AND_ASSIGN(sealanes::Route direct,
+                             planner.Plan(GeoPosition::Make(10, 85).value(), GeoPosition::Make(0, 75).value(), options));
+  Json cli = Json::parse(sealanes::RouteToJson(direct));
+  EXPECT_GT(double(route["distance_nm"]), 0);
+  EXPECT_EQ(route["arrival"], cli["arrival"]);
+  Json without = route;
+  without.erase("geometry");
+  EXPECT_EQ(without, cli);
+  EXPECT_EQ(route["geometry"]["type"], "LineString");
+  EXPECT_GE(route["geometry"]["coordinates"].size(), 2u);
+  EXPECT_EQ(route["geometry"]["coordinates"][0][0], 85.0);  // [lon, lat]
+  Answer avoid = c.Send("GET", "/api/v1/sea-routes?from=10,85&to=0,75&avoid=no-such-strait", "", in);
+  EXPECT_EQ(avoid.status, 404) << avoid.body;
+  EXPECT_EQ(avoid.json()["error"]["field"], "avoid");
+  Answer land = c.Send("GET", "/api/v1/sea-routes?from=23,79&to=0,75", "", in);  // central India
+  EXPECT_EQ(land.status, 400) << land.body;
+  EXPECT_EQ(land.json()["error"]["field"], "from");
 }
 
 // A self-signed certificate for 127.0.0.1 made with the openssl tool.

@@ -23,6 +23,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -37,6 +38,10 @@
 #include "relos/server/json_body.h"
 #include "relos/server/metrics.h"
 #include "relos/storage/store.h"
+
+namespace relos::sealanes {
+class SeaLaneNetwork;
+}  // namespace relos::sealanes
 
 namespace relos::server {
 
@@ -74,8 +79,12 @@ struct Route {
   std::set<orders::Role> roles;
   int success = 200;  // the status of a successful call (200 or 201)
   bool has_body = false;
-  std::vector<std::string> query;  // documented query parameters
+  // The query parameters it takes; the router refuses any other with 400.
+  std::vector<std::string> query;
   RouteHandler handler;
+  // It creates, and a retry with the same Idempotency-Key header returns
+  // what the first call made instead of making it again.
+  bool idempotency_key = false;
 };
 
 // Maps a Status to its HTTP status: InvalidArgument 400, Unauthenticated
@@ -104,6 +113,10 @@ class Router {
 struct ApiOptions {
   JsonLimits json;
   std::string version = "0.1.0";
+  // Loads the sea-lane network for the planning routes; called on the first
+  // request that needs it, again after a failure, never after a success.
+  // Unset: those routes answer 503.
+  std::function<Result<std::shared_ptr<const sealanes::SeaLaneNetwork>>()> open_sealanes;
 };
 
 class Api {
@@ -126,6 +139,10 @@ class Api {
   void AddOrderRoutes();
   void AddAuditRoutes();
   void AddLedgerRoutes();
+  void AddPlanningRoutes();
+  // The sea-lane network, loaded once (options_.open_sealanes); Unavailable
+  // (reason "sealanes.network") while it cannot be loaded.
+  Result<std::shared_ptr<const sealanes::SeaLaneNetwork>> SeaLanes() const;
 
   storage::Store& store_;
   const Clock& clock_;
@@ -135,6 +152,8 @@ class Api {
   ApiOptions options_;
   Router router_;
   std::atomic<bool> ready_{false};
+  mutable std::mutex sealanes_mu_;
+  mutable std::shared_ptr<const sealanes::SeaLaneNetwork> sealanes_;  // guarded by sealanes_mu_
 };
 
 }  // namespace relos::server

@@ -1,0 +1,214 @@
+// /api/v1/sea-routes and /api/v1/mission-plans: the planners of `relos
+// route` and `relos plan mission`, through relos::planning, answering the
+// same JSON as their --json output.
+//
+// A plan is made over the registry as the caller's party sees it: its own
+// units and facilities in full, its partners' facilities as the agreement
+// publishes them, nobody else's. The published face has no stock levels, so
+// a partner's stop is presumed able to refill the unit (its stock of a
+// compatible grade is taken as the unit's tank capacity); the supplier's
+// approval of the draft order is where the real stock is checked. A unit of
+// another party is 404, as one that does not exist.
+#include <set>
+#include <sstream>
+
+#include "relos/orders/lifecycle.h"
+#include "relos/planning/planning.h"
+#include "relos/registry/registry_service.h"
+#include "relos/sealanes/route.h"
+#include "relos/server/api.h"
+#include "server/api_util.h"
+
+namespace relos::server {
+
+using codec::Json;
+using orders::Role;
+
+namespace {
+
+// The registry `party` may plan over, for a mission of `unit`.
+registry::RegistryData PlanningView(registry::RegistryData all, const std::string& party, const std::string& unit) {
+  registry::RegistryData view;
+  std::set<std::string> partners;
+  for (registry::Agreement& a : all.agreements) {
+    if (!a.Binds(party)) continue;
+    partners.insert(a.PartnerOf(party));
+    view.agreements.push_back(std::move(a));
+  }
+  for (registry::Party& p : all.parties) {
+    if (p.code == party || partners.count(p.code)) view.parties.push_back(std::move(p));
+  }
+  std::optional<Quantity> tank;
+  for (registry::Unit& u : all.units) {
+    if (u.owner != party) continue;
+    if (u.code == unit) tank = u.fuel_capacity;
+    view.units.push_back(std::move(u));
+  }
+  for (registry::Facility& f : all.facilities) {
+    if (f.owner == party) {
+      view.facilities.push_back(std::move(f));
+    } else if (partners.count(f.owner)) {
+      f.capacities.clear();
+      for (registry::FuelStock& stock : f.fuel) {
+        stock.on_hand = tank.value_or(Quantity());
+        stock.capacity = stock.on_hand;
+      }
+      view.facilities.push_back(std::move(f));
+    }
+  }
+  view.catalogue = std::move(all.catalogue);
+  view.fuel_compatibility = std::move(all.fuel_compatibility);
+  return view;
+}
+
+// {unit, from, to, departure, speed?, objective?, reserve?, stop_hours?,
+// purpose?} as mission::MissionRequest.
+Result<mission::MissionRequest> MissionRequestFromJson(const Json& body) {
+  if (!body.is_object()) return InvalidArgument("$: must be an object", "body");
+  RETURN_IF_ERROR(orders::JsonOnlyKeys(
+      body, "$", {"unit", "from", "to", "departure", "speed", "objective", "reserve", "stop_hours", "purpose"}));
+  mission::MissionRequest r;
+  ASSIGN_OR_RETURN(r.unit, orders::JsonStringAt(body, "unit", "$", true));
+  ASSIGN_OR_RETURN(std::string from, orders::JsonStringAt(body, "from", "$", true));
+  ASSIGN_OR_RETURN(std::string to, orders::JsonStringAt(body, "to", "$", true));
+  RETURN_IF_ERROR(planning::ParseMissionEnd(from, "from", &r.from_facility, &r.from_position).WithContext("$.from"));
+  RETURN_IF_ERROR(planning::ParseMissionEnd(to, "to", &r.to_facility, &r.to_position).WithContext("$.to"));
+  ASSIGN_OR_RETURN(std::string departure, orders::JsonStringAt(body, "departure", "$", true));
+  Result<Timestamp> t = Timestamp::Parse(departure);
+  if (!t.ok()) return InvalidArgument("$.departure: " + t.status().message(), "departure");
+  r.departure = *t;
+  ASSIGN_OR_RETURN(r.speed_kn, JsonNumberAt(body, "speed", "$", 0, 100));
+  ASSIGN_OR_RETURN(auto reserve, JsonNumberAt(body, "reserve", "$", 0, 0.9, true));
+  r.reserve_fraction = reserve.value_or(r.reserve_fraction);
+  ASSIGN_OR_RETURN(auto stop_hours, JsonNumberAt(body, "stop_hours", "$", 0, 240, true));
+  r.stop_hours = stop_hours.value_or(r.stop_hours);
+  ASSIGN_OR_RETURN(std::string objective, orders::JsonStringAt(body, "objective", "$", false));
+  if (!objective.empty()) {
+    Result<mission::Objective> o = mission::ParseObjective(objective);
+    if (!o.ok()) return InvalidArgument("$.objective: " + o.status().message(), "objective");
+    r.objective = *o;
+  }
+  ASSIGN_OR_RETURN(std::string purpose, orders::JsonStringAt(body, "purpose", "$", false));
+  if (!purpose.empty()) {
+    Result<registry::Purpose> p = registry::ParsePurpose(purpose);
+    if (!p.ok()) return InvalidArgument("$.purpose: " + p.status().message(), "purpose");
+    r.purpose = *p;
+  }
+  return r;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const sealanes::SeaLaneNetwork>> Api::SeaLanes() const {
+  std::lock_guard<std::mutex> lock(sealanes_mu_);
+  if (sealanes_) return sealanes_;
+  const std::string why = "the sea-lane network is not available on this server";
+  if (!options_.open_sealanes) return Unavailable(why + " (none configured)", "sealanes.network");
+  auto loaded = options_.open_sealanes();
+  // Where it was looked for stays on the server: the client learns only
+  // that planning is unavailable here.
+  if (!loaded.ok()) return Unavailable(why + " (see docs/sealanes.md: scripts/build-data.sh builds it)", "sealanes.network");
+  sealanes_ = *loaded;
+  return sealanes_;
+}
+
+void Api::AddPlanningRoutes() {
+  const std::set<Role> planners = {Role::kRequester, Role::kApprover, Role::kLogisticsOfficer, Role::kAdmin};
+
+  router_.Add({"GET", "/api/v1/sea-routes",
+               "the shortest sea route between two places (LAT,LON or a reference port), as `relos route --json` "
+               "with its geometry as a GeoJSON LineString",
+               true, planners, 200, false, {"from", "to", "avoid", "max_draught", "beam", "depart", "speed"},
+               [this](Call& c) -> Result<Reply> {
+                 const auto& q = c.request.query;
+                 for (const char* key : {"from", "to"}) {
+                   if (!q.count(key) || q.at(key).empty()) return InvalidArgument(std::string(key) + ": required", key);
+                 }
+                 sealanes::RouteOptions options;
+                 if (q.count("avoid")) {
+                   std::stringstream avoid(q.at("avoid"));
+                   for (std::string id; std::getline(avoid, id, ',');) {
+                     if (!id.empty()) options.avoid.push_back(id);
+                   }
+                   if (options.avoid.size() > 50) return InvalidArgument("avoid: at most 50 passages", "avoid");
+                 }
+                 ASSIGN_OR_RETURN(options.max_draught_m, NumberParam(c, "max_draught", 0, 30));
+                 ASSIGN_OR_RETURN(options.beam_m, NumberParam(c, "beam", 0, 100));
+                 ASSIGN_OR_RETURN(options.speed_knots, NumberParam(c, "speed", 0, 100));
+                 if (q.count("depart")) {
+                   Result<Timestamp> t = Timestamp::Parse(q.at("depart"));
+                   if (!t.ok()) return InvalidArgument("depart: " + t.status().message(), "depart");
+                   options.departure = *t;
+                 }
+                 ASSIGN_OR_RETURN(auto net, SeaLanes());
+                 Result<GeoPosition> from = planning::ParseRoutePlace(*net, q.at("from"), "from");
+                 if (!from.ok()) return from.status().WithContext("from");
+                 Result<GeoPosition> to = planning::ParseRoutePlace(*net, q.at("to"), "to");
+                 if (!to.ok()) return to.status().WithContext("to");
+                 sealanes::RoutePlanner planner(*net, clock_);
+                 ASSIGN_OR_RETURN(sealanes::Route route, planner.Plan(*from, *to, options));
+                 return Reply{200, planning::RouteJson(route, true)};
+               }});
+
+  // Both mission routes plan the same way; the second also drafts the orders.
+  auto plan = [this](const Call& c, mission::MissionRequest* request,
+                     registry::RegistryData* view) -> Result<mission::MissionPlan> {
+    ASSIGN_OR_RETURN(Json body, c.Body());
+    ASSIGN_OR_RETURN(*request, MissionRequestFromJson(body));
+    registry::RegistryService registry_service(store_, clock_);
+    ASSIGN_OR_RETURN(registry::RegistryData all, registry_service.Load());
+    *view = PlanningView(std::move(all), c.actor.party, request->unit);
+    return planning::PlanMission(*view, *request, [this] { return SeaLanes(); }, clock_);
+  };
+  auto plan_json = [](const mission::MissionPlan& mp) {
+    Json j = planning::MissionPlanJson(mp);
+    j["geojson"] = planning::MissionPlanGeoJson(mp);
+    return j;
+  };
+
+  router_.Add({"POST", "/api/v1/mission-plans",
+               "refuelling plan for one of the caller's units, as `relos plan mission --json`, with the legs and stops "
+               "as GeoJSON; creates nothing",
+               true, planners, 200, true, {}, [plan, plan_json](Call& c) -> Result<Reply> {
+                 mission::MissionRequest request;
+                 registry::RegistryData view;
+                 ASSIGN_OR_RETURN(mission::MissionPlan mp, plan(c, &request, &view));
+                 return Reply{200, plan_json(mp)};
+               }});
+
+  std::set<Role> creators;
+  for (const auto& p : orders::PermissionsFor(orders::Action::kCreate)) creators.insert(p.roles.begin(), p.roles.end());
+  router_.Add({"POST", "/api/v1/mission-plans/orders",
+               "plan as POST /api/v1/mission-plans, then raise a draft order for each partner stop (requester)", true,
+               creators, 201, true, {},
+               [this, plan, plan_json](Call& c) -> Result<Reply> {
+                 ASSIGN_OR_RETURN(std::string key, IdempotencyKey(c));
+                 mission::MissionRequest request;
+                 registry::RegistryData view;
+                 ASSIGN_OR_RETURN(mission::MissionPlan mp, plan(c, &request, &view));
+                 ASSIGN_OR_RETURN(std::vector<orders::CreateOrderRequest> drafts,
+                                  mission::DraftOrders(view, request, mp));
+                 // One key per stop: a retry returns every order already
+                 // made and makes only those a failure left out.
+                 for (orders::CreateOrderRequest& d : drafts) {
+                   if (key.empty()) continue;
+                   d.idempotency_key = key + "/" + d.facility;
+                   if (d.idempotency_key.size() > 128) {
+                     return InvalidArgument("Idempotency-Key: with '/' and a stop's facility code it must fit in 128 "
+                                            "characters",
+                                            "Idempotency-Key");
+                   }
+                 }
+                 Json made = Json::array();
+                 for (const orders::CreateOrderRequest& d : drafts) {
+                   ASSIGN_OR_RETURN(orders::Order o, orders_.Create(c.actor, d));
+                   made.push_back(codec::ToJson(o));
+                 }
+                 Json j = plan_json(mp);
+                 j["orders"] = made;
+                 return Reply{201, j};
+               },
+               true});
+}
+
+}  // namespace relos::server
