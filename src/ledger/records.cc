@@ -1,4 +1,5 @@
 #include "ledger/records.h"
+#include "relos/ledger/record_json.h"
 
 #include "relos/audit/chain.h"
 #include "relos/codec/codec.h"
@@ -225,3 +226,11 @@ Result<Unbilled> UnbilledOf(storage::Transaction& txn, const std::string& order_
 }
 
 }  // namespace relos::ledger::internal
+
+namespace relos::ledger {
+
+std::string RecordJson(const Bill& bill) { return internal::Encode(bill); }
+std::string RecordJson(const RikObligation& obligation) { return internal::Encode(obligation); }
+std::string RecordJson(const OffsetProposal& proposal) { return internal::Encode(proposal); }
+
+}  // namespace relos::ledger

@@ -1,8 +1,18 @@
-// /api/v1/ledger/{agreement}/...: the ledger's reports, read through
-// ledger::SettlementService as `relos ledger ...` reads them. Amounts are
-// integers in minor units of their currency (thousandths of the item's unit
-// for replacement-in-kind accounts), never floats. An agreement that does
-// not bind the caller's party is 404, as one that does not exist.
+// The ledger's reports and actions, through ledger::SettlementService as
+// `relos ledger|bill|pay|rik|eve|rates` call it: reports and the actions
+// that name an agreement under /api/v1/ledger/{agreement}/..., actions on a
+// bill, obligation or offset proposal under its own id (/api/v1/bills/...,
+// /rik/..., /offsets/...). Amounts are integers in minor units of their
+// currency (thousandths of the item's unit for replacement-in-kind
+// accounts), never floats. An agreement that does not bind the caller's
+// party is 404, as one that does not exist, and so is a bill, obligation or
+// proposal of which the caller's party is not a side. The service checks
+// the finance roles per party (the supplier's finance officer bills, the
+// debtor's pays...): a refusal is 403 with rule "ledger.role".
+#include <algorithm>
+
+#include "relos/core/decimal.h"
+#include "relos/ledger/record_json.h"
 #include "relos/ledger/settlement.h"
 #include "relos/server/api.h"
 #include "server/api_util.h"
@@ -19,6 +29,50 @@ Status CheckBound(storage::Store& store, const std::string& agreement, const std
   auto a = txn->GetAgreement(agreement);
   if (!a.ok() || !a->Binds(party)) return NotFound("agreement '" + agreement + "' not found", "storage.not_found");
   return OkStatus();
+}
+
+// The ledger's own record of a bill (record_json.h), with what is left to
+// pay; without its lines in lists.
+Json BillJson(const ledger::Bill& b, bool with_lines) {
+  Json j = Json::parse(ledger::RecordJson(b));
+  j["outstanding"] = b.outstanding();
+  if (!with_lines) j.erase("lines");
+  return j;
+}
+Json RikJson(const ledger::RikObligation& r) { return Json::parse(ledger::RecordJson(r)); }
+Json OffsetJson(const ledger::OffsetProposal& p) { return Json::parse(ledger::RecordJson(p)); }
+
+// An ISO 8601 time from the query or a body member; `fallback` when absent.
+Result<Timestamp> TimeParam(const Call& c, const std::string& name, Timestamp fallback) {
+  auto it = c.request.query.find(name);
+  if (it == c.request.query.end()) return fallback;
+  Result<Timestamp> t = Timestamp::Parse(it->second);
+  if (!t.ok()) return InvalidArgument(name + ": " + t.status().message(), name);
+  return *t;
+}
+Result<Timestamp> JsonTimeAt(const Json& body, const std::string& key, Timestamp fallback) {
+  ASSIGN_OR_RETURN(std::string text, orders::JsonStringAt(body, key, "$", false));
+  if (text.empty()) return fallback;
+  Result<Timestamp> t = Timestamp::Parse(text);
+  if (!t.ok()) return InvalidArgument("$." + key + ": " + t.status().message(), key);
+  return *t;
+}
+
+Result<Json> ObjectBody(const Call& c, std::initializer_list<const char*> keys) {
+  ASSIGN_OR_RETURN(Json body, c.Body());
+  if (!body.is_object()) return InvalidArgument("$: must be an object", "body");
+  RETURN_IF_ERROR(orders::JsonOnlyKeys(body, "$", keys));
+  return body;
+}
+
+// The service answers a party not bound by the agreement of a proposal
+// with PermissionDenied; the API answers as for no such proposal, so that
+// a guessed id discloses nothing.
+Status Unseen(const Status& s, const std::string& id) {
+  if (s.code() == StatusCode::kPermissionDenied && s.reason() == "agreement") {
+    return NotFound("eve: no offset proposal '" + id + "'", "eve");
+  }
+  return s;
 }
 
 }  // namespace
@@ -39,6 +93,27 @@ void Api::AddLedgerRoutes() {
          }
          return Json{{"accounts", rows}};
        }},
+      {"balance", "net position of each party per unit, then in the settlement currency (row total: true)", {},
+       [](ledger::SettlementService& s, const Call& c, const std::string& ag) -> Result<Json> {
+         ASSIGN_OR_RETURN(auto list, s.NetPosition(c.actor, ag));
+         Json rows = Json::array();
+         for (const auto& r : list) {
+           rows.push_back({{"party", r.party}, {"counterparty", r.counterparty}, {"unit", r.unit},
+                           {"owed_to", r.owed_to}, {"owes", r.owes}, {"pending_owes", r.pending_owes},
+                           {"net", r.net}, {"total", r.total}});
+         }
+         return Json{{"net_position", rows}};
+       }},
+      {"orders", "every order of the agreement involving the caller's party, with its balance and reconciliation", {},
+       [](ledger::SettlementService& s, const Call& c, const std::string& ag) -> Result<Json> {
+         ASSIGN_OR_RETURN(auto list, s.OrderPositions(c.actor, ag));
+         Json rows = Json::array();
+         for (const auto& p : list) {
+           rows.push_back({{"order", p.order}, {"state", p.state}, {"reconciliation", p.reconciliation},
+                           {"outstanding", p.balance.outstanding}, {"pending", p.balance.pending}});
+         }
+         return Json{{"orders", rows}};
+       }},
       {"trial-balance", "debits and credits per unit; they must be equal", {},
        [](ledger::SettlementService& s, const Call& c, const std::string& ag) -> Result<Json> {
          ASSIGN_OR_RETURN(auto list, s.TrialBalanceOf(c.actor, ag));
@@ -49,6 +124,23 @@ void Api::AddLedgerRoutes() {
                            {"balanced", r.balanced()}});
          }
          return Json{{"trial_balance", rows}};
+       }},
+      {"statement", "statement of account of a party (party=, default the caller's) for [from, to)",
+       {"party", "from", "to"},
+       [this](ledger::SettlementService& s, const Call& c, const std::string& ag) -> Result<Json> {
+         ASSIGN_OR_RETURN(Timestamp from, TimeParam(c, "from", Timestamp()));
+         ASSIGN_OR_RETURN(Timestamp to, TimeParam(c, "to", clock_.Now().PlusSeconds(1)));
+         auto party = c.request.query.find("party");
+         const std::string& who = party == c.request.query.end() ? c.actor.party : party->second;
+         ASSIGN_OR_RETURN(auto list, s.Statement(c.actor, ag, who, from, to));
+         Json rows = Json::array();
+         for (const auto& l : list) {
+           const auto& t = l.transfer;
+           rows.push_back({{"seq", t.seq}, {"at", t.at.ToIso8601()}, {"transfer", t.id}, {"code", t.code},
+                           {"order", t.order}, {"account", l.account}, {"debit", l.debit}, {"credit", l.credit},
+                           {"unit", t.unit}});
+         }
+         return Json{{"statement", rows}};
        }},
       {"ageing", "open bills by age: 0-30, 31-60, 61-90, over 90 days", {},
        [](ledger::SettlementService& s, const Call& c, const std::string& ag) -> Result<Json> {
@@ -72,6 +164,17 @@ void Api::AddLedgerRoutes() {
          }
          return Json{{"ceiling", rows}};
        }},
+      {"annual", "annual report: totals by category, facility, purpose and month (year=YYYY)", {"year"},
+       [this](ledger::SettlementService& s, const Call& c, const std::string& ag) -> Result<Json> {
+         ASSIGN_OR_RETURN(int64_t year, IntParam(c, "year", clock_.Now().Year(), 1900, 9999));
+         ASSIGN_OR_RETURN(auto list, s.Annual(c.actor, ag, static_cast<int>(year)));
+         Json rows = Json::array();
+         for (const auto& r : list) {
+           rows.push_back({{"dimension", r.dimension}, {"key", r.key}, {"currency", r.currency},
+                           {"amount", r.amount}, {"orders", r.orders}});
+         }
+         return Json{{"annual", rows}};
+       }},
       {"alerts", "unreceipted deliveries, unbilled receipts, overdue bills, replacement in kind due", {},
        [](ledger::SettlementService& s, const Call& c, const std::string& ag) -> Result<Json> {
          ASSIGN_OR_RETURN(auto list, s.Alerts(c.actor, ag, {}));
@@ -85,13 +188,15 @@ void Api::AddLedgerRoutes() {
        [](ledger::SettlementService& s, const Call& c, const std::string& ag) -> Result<Json> {
          ASSIGN_OR_RETURN(auto list, s.ListBills(c.actor, ag));
          Json rows = Json::array();
-         for (const auto& b : list) {
-           rows.push_back({{"number", b.number}, {"supplier", b.supplier}, {"debtor", b.debtor},
-                           {"billed_at", b.billed_at.ToIso8601()}, {"due", b.due.ToIso8601()},
-                           {"currency", b.currency}, {"total", b.total}, {"paid", b.paid}, {"rounding", b.rounding},
-                           {"status", b.status}});
-         }
+         for (const auto& b : list) rows.push_back(BillJson(b, false));
          return Json{{"bills", rows}};
+       }},
+      {"rik", "replacement-in-kind obligations and their state", {},
+       [](ledger::SettlementService& s, const Call& c, const std::string& ag) -> Result<Json> {
+         ASSIGN_OR_RETURN(auto list, s.ListRik(c.actor, ag));
+         Json rows = Json::array();
+         for (const auto& r : list) rows.push_back(RikJson(r));
+         return Json{{"obligations", rows}};
        }},
   };
   for (const auto& [name, summary, query, report] : reports) {
@@ -104,6 +209,123 @@ void Api::AddLedgerRoutes() {
                    return Reply{200, body};
                  }});
   }
+
+  router_.Add({"POST", "/api/v1/ledger/{agreement}/bills",
+               "bill the partner's unbilled claims posted in [from, to): {from?, to?} (default: everything so far; "
+               "the supplier's finance officer)",
+               true, {Role::kFinance}, 201, true, {}, [this](Call& c) -> Result<Reply> {
+                 const std::string& agreement = c.params.at("agreement");
+                 RETURN_IF_ERROR(CheckBound(store_, agreement, c.actor.party));
+                 ASSIGN_OR_RETURN(Json body, ObjectBody(c, {"from", "to"}));
+                 ASSIGN_OR_RETURN(Timestamp from, JsonTimeAt(body, "from", Timestamp()));
+                 ASSIGN_OR_RETURN(Timestamp to, JsonTimeAt(body, "to", clock_.Now().PlusSeconds(1)));
+                 ledger::SettlementService service(store_, clock_);
+                 ASSIGN_OR_RETURN(ledger::Bill b, service.CreateBill(c.actor, agreement, from, to));
+                 Reply r{201, BillJson(b, true)};
+                 r.headers.emplace_back("Location", "/api/v1/bills/" + b.number);
+                 return r;
+               }});
+  router_.Add({"POST", "/api/v1/ledger/{agreement}/offsets",
+               "propose the equal-value-exchange offset netting both parties' open claims (finance of either party)",
+               true, {Role::kFinance}, 201, false, {}, [this](Call& c) -> Result<Reply> {
+                 const std::string& agreement = c.params.at("agreement");
+                 RETURN_IF_ERROR(CheckBound(store_, agreement, c.actor.party));
+                 ledger::SettlementService service(store_, clock_);
+                 ASSIGN_OR_RETURN(ledger::OffsetProposal p, service.ProposeOffset(c.actor, agreement));
+                 return Reply{201, OffsetJson(p)};
+               }});
+  router_.Add({"GET", "/api/v1/bills/{number}", "one bill with its lines (finance, auditor of its supplier or debtor)",
+               true, readers, 200, false, {}, [this](Call& c) -> Result<Reply> {
+                 ledger::SettlementService service(store_, clock_);
+                 ASSIGN_OR_RETURN(ledger::Bill b, service.GetBill(c.actor, c.params.at("number")));
+                 return Reply{200, BillJson(b, true)};
+               }});
+  router_.Add({"POST", "/api/v1/bills/{number}/payments",
+               "record a cash payment against a bill: {amount: \"1234.56 USD\", payment_id?}; the Idempotency-Key (or "
+               "payment_id) makes a retry record it once (the debtor's finance officer)",
+               true, {Role::kFinance}, 201, true, {},
+               [this](Call& c) -> Result<Reply> {
+                 ASSIGN_OR_RETURN(Json body, ObjectBody(c, {"amount", "payment_id"}));
+                 ASSIGN_OR_RETURN(std::string text, orders::JsonStringAt(body, "amount", "$", true));
+                 Result<Money> amount = Money::Parse(text);
+                 if (!amount.ok()) return InvalidArgument("$.amount: " + amount.status().message(), "amount");
+                 ASSIGN_OR_RETURN(std::string payment_id, orders::JsonStringAt(body, "payment_id", "$", false));
+                 ASSIGN_OR_RETURN(std::string key, IdempotencyKey(c));
+                 if (!key.empty() && !payment_id.empty() && key != payment_id) {
+                   return InvalidArgument("Idempotency-Key: differs from $.payment_id", "Idempotency-Key");
+                 }
+                 if (payment_id.empty()) payment_id = key;
+                 if (payment_id.empty()) {
+                   return InvalidArgument("$.payment_id: required (or an Idempotency-Key header)", "payment_id");
+                 }
+                 if (payment_id.size() > 128) return InvalidArgument("$.payment_id: at most 128 characters", "payment_id");
+                 ledger::SettlementService service(store_, clock_);
+                 ASSIGN_OR_RETURN(ledger::Bill b, service.Pay(c.actor, c.params.at("number"), *amount, payment_id));
+                 return Reply{201, BillJson(b, true)};
+               },
+               true});
+  router_.Add({"POST", "/api/v1/rik/{key}/deliveries",
+               "record a return delivery against a replacement-in-kind obligation: {quantity: \"12.5 tonne\"} (the "
+               "debtor's finance or logistics officer)",
+               true, {Role::kFinance, Role::kLogisticsOfficer}, 201, true, {}, [this](Call& c) -> Result<Reply> {
+                 ASSIGN_OR_RETURN(Json body, ObjectBody(c, {"quantity"}));
+                 ASSIGN_OR_RETURN(std::string text, orders::JsonStringAt(body, "quantity", "$", true));
+                 Result<Quantity> q = Quantity::Parse(text);
+                 if (!q.ok()) return InvalidArgument("$.quantity: " + q.status().message(), "quantity");
+                 ledger::SettlementService service(store_, clock_);
+                 ASSIGN_OR_RETURN(ledger::RikObligation r, service.DeliverRik(c.actor, c.params.at("key"), *q));
+                 return Reply{201, RikJson(r)};
+               }});
+  router_.Add({"POST", "/api/v1/offsets/{id}/accept",
+               "accept an offset proposal for the caller's party; the second party's acceptance posts it (finance)",
+               true, {Role::kFinance}, 200, false, {}, [this](Call& c) -> Result<Reply> {
+                 const std::string& id = c.params.at("id");
+                 ledger::SettlementService service(store_, clock_);
+                 Result<ledger::OffsetProposal> p = service.AcceptOffset(c.actor, id);
+                 if (!p.ok()) return Unseen(p.status(), id);
+                 return Reply{200, OffsetJson(*p)};
+               }});
+
+  router_.Add({"GET", "/api/v1/rates", "the dated exchange-rate table (finance, auditor, admin)", true,
+               {Role::kFinance, Role::kAuditor, Role::kAdmin}, 200, false, {}, [this](Call&) -> Result<Reply> {
+                 ledger::SettlementService service(store_, clock_);
+                 ASSIGN_OR_RETURN(auto list, service.ListRates());
+                 Json rows = Json::array();
+                 for (const auto& r : list) {
+                   rows.push_back({{"from", r.from}, {"to", r.to}, {"valid_from", r.valid_from.DateString()},
+                                   {"rate", FormatFixedPointTrimmed(r.rate_e9, 9)}});
+                 }
+                 return Reply{200, {{"rates", rows}}};
+               }});
+  router_.Add({"POST", "/api/v1/rates",
+               "add or replace exchange rates: {rates: [{from, to, valid_from, rate}]}, rate a decimal string "
+               "(finance, admin)",
+               true, {Role::kFinance, Role::kAdmin}, 200, true, {}, [this](Call& c) -> Result<Reply> {
+                 ASSIGN_OR_RETURN(Json body, ObjectBody(c, {"rates"}));
+                 auto list = body.find("rates");
+                 if (list == body.end() || !list->is_array() || list->empty()) {
+                   return InvalidArgument("$.rates: must be a non-empty list", "rates");
+                 }
+                 // The service reads the CLI's CSV; no field may smuggle in
+                 // a separator or a line of its own.
+                 std::string csv;
+                 for (size_t i = 0; i < list->size(); ++i) {
+                   const std::string path = "$.rates[" + std::to_string(i) + "]";
+                   const Json& r = (*list)[i];
+                   if (!r.is_object()) return InvalidArgument(path + ": must be an object", "rates");
+                   RETURN_IF_ERROR(orders::JsonOnlyKeys(r, path, {"from", "to", "valid_from", "rate"}));
+                   for (const char* key : {"from", "to", "valid_from", "rate"}) {
+                     ASSIGN_OR_RETURN(std::string v, orders::JsonStringAt(r, key, path, true));
+                     if (v.find_first_of(",\r\n\"") != std::string::npos) {
+                       return InvalidArgument(path + "." + key + ": must not hold a comma, quote or line break", key);
+                     }
+                     csv += v + (std::string(key) == "rate" ? "\n" : ",");
+                   }
+                 }
+                 ledger::SettlementService service(store_, clock_);
+                 ASSIGN_OR_RETURN(int64_t n, service.ImportRates(c.actor, csv));
+                 return Reply{200, {{"imported", n}}};
+               }});
 }
 
 }  // namespace relos::server

@@ -15,6 +15,7 @@
 #include "orders/testing/fixture.h"
 #include "relos/audit/verify.h"
 #include "relos/auth/auth_service.h"
+#include "relos/ledger/settlement.h"
 #include "relos/orders/lifecycle.h"
 #include "relos/planning/planning.h"
 #include "relos/registry/registry_service.h"
@@ -599,8 +600,25 @@ TEST_F(ServerTest, EveryRouteRoleAndPartyGetsTheExactStatus) {
           replace("code", relos::testing::kAgreement);
           if (party == "CN") expected = 404;
         } else if (route.pattern.rfind("/api/v1/ledger/{agreement}/", 0) == 0) {
+          // No order has reached the ledger here (the fixture's service runs
+          // no ledger observer): there is nothing to bill or offset (409),
+          // and the third party is not bound by the agreement (404).
           replace("agreement", relos::testing::kAgreement);
-          if (party == "CN" && role_ok) expected = 404;
+          if (route.pattern.ends_with("/bills") && route.method == "POST") {
+            body = R"({"from":"2026-01-01T00:00:00Z","to":"2027-01-01T00:00:00Z"})";
+          }
+          if (role_ok) expected = party == "CN" ? 404 : route.method == "POST" ? 409 : 200;
+        } else if (route.pattern.rfind("/api/v1/bills/", 0) == 0 || route.pattern.rfind("/api/v1/rik/", 0) == 0 ||
+                   route.pattern.rfind("/api/v1/offsets/", 0) == 0) {
+          // A guessed bill, obligation or proposal: 404 to every party.
+          replace("number", "RELOS-TEST-BILL-2026-000009");
+          replace("key", "RELOS-IN-RU-2026-000009:L1");
+          replace("id", "RELOS-TEST-EVE-2026-000009");
+          if (route.pattern.ends_with("/payments")) body = R"({"amount":"1.00 USD","payment_id":"p-1"})";
+          if (route.pattern.ends_with("/deliveries")) body = R"({"quantity":"1 tonne"})";
+          if (role_ok) expected = 404;
+        } else if (route.pattern == "/api/v1/rates" && route.method == "POST") {
+          body = R"({"rates":[{"from":"RUB","to":"USD","valid_from":"2025-01-01","rate":"0.011"}]})";
         } else if (route.pattern == "/api/v1/items/{code}") {
           replace("code", relos::testing::kWater);
         } else if (route.pattern == "/api/v1/sea-routes") {
@@ -866,6 +884,90 @@ TEST_F(ServerTest, SeaRouteIsTheClisRouteWithItsGeometry) {
   Answer land = c.Send("GET", "/api/v1/sea-routes?from=23,79&to=0,75", "", in);  // central India
   EXPECT_EQ(land.status, 400) << land.body;
   EXPECT_EQ(land.json()["error"]["field"], "from");
+}
+
+// Rates, a bill and its payment through the API, over an OrderService that
+// runs the ledger observer (as `relos serve` does): the supplier's finance
+// officer bills, the debtor's pays, once per Idempotency-Key.
+TEST_F(ServerTest, LedgerActionsBillAndPayOncePerKey) {
+  ledger::LedgerObserver observer;
+  orders::OrderService ledgered(store_, fixture_.clock, {&observer});
+  Api api(store_, fixture_.clock, auth_, ledgered, nullptr, TestApiOptions());
+  HttpServer server(TestServerOptions(), [&api](const HttpRequest& r) { return api.Handle(r); }, nullptr);
+  RELOS_ASSERT_OK(server.Start());
+  Client c(server.port());
+  const std::string base = std::string("/api/v1/ledger/") + relos::testing::kAgreement;
+
+  const Json rates = {{"rates",
+                       {{{"from", "RUB"}, {"to", "USD"}, {"valid_from", "2025-01-01"}, {"rate", "0.011"}},
+                        {{"from", "INR"}, {"to", "USD"}, {"valid_from", "2025-01-01"}, {"rate", "0.012"}}}}};
+  Answer imported = c.Send("POST", "/api/v1/rates", rates.dump(), As("IN", Role::kAdmin));
+  ASSERT_EQ(imported.status, 200) << imported.body;
+  EXPECT_EQ(imported.json()["imported"], 2);
+  Json smuggled = rates;
+  smuggled["rates"][0]["rate"] = "0.011\nUSD,RUB,2025-01-01,1000";
+  Answer refused = c.Send("POST", "/api/v1/rates", smuggled.dump(), As("IN", Role::kAdmin));
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_EQ(refused.json()["error"]["field"], "$.rates[0].rate");
+  Answer listed = c.Send("GET", "/api/v1/rates", "", As("RU", Role::kAuditor));
+  ASSERT_EQ(listed.status, 200);
+  EXPECT_EQ(listed.json()["rates"].size(), 2u) << listed.body;
+
+  RELOS_ASSERT_OK_AND_ASSIGN(orders::Order o, ledgered.Create(relos::testing::As("IN", Role::kRequester), fixture_.Request()));
+  for (Action a : {Action::kSubmit, Action::kApprove, Action::kDeliver, Action::kReceipt}) {
+    RELOS_ASSERT_OK_AND_ASSIGN(o, relos::testing::Perform(ledgered, a, relos::testing::RightActorFor(a), o));
+  }
+  const Json period = {{"from", "2026-01-01T00:00:00Z"}, {"to", "2027-01-01T00:00:00Z"}};
+  EXPECT_EQ(c.Send("POST", base + "/bills", period.dump(), As("IN", Role::kAuditor)).status, 403);
+  EXPECT_EQ(c.Send("POST", base + "/bills", period.dump(), As("CN", Role::kFinance)).status, 404);
+  Answer billed = c.Send("POST", base + "/bills", period.dump(), As("RU", Role::kFinance));
+  ASSERT_EQ(billed.status, 201) << billed.body;
+  const Json bill = billed.json();
+  EXPECT_EQ(bill["supplier"], "RU");
+  EXPECT_EQ(bill["debtor"], "IN");
+  EXPECT_EQ(bill["currency"], "USD");
+  ASSERT_EQ(bill["lines"].size(), 1u);
+  EXPECT_EQ(bill["lines"][0]["order"], o.number);
+  const int64_t total = bill["total"];
+  ASSERT_GT(total, 0);
+  Answer again = c.Send("POST", base + "/bills", period.dump(), As("RU", Role::kFinance));
+  EXPECT_EQ(again.status, 409);
+  EXPECT_EQ(again.json()["error"]["rule"], "ledger.nothing_to_bill");
+
+  const std::string pay = "/api/v1/bills/" + std::string(bill["number"]) + "/payments";
+  const Json amount = {{"amount", std::to_string(total / 100) + "." + (total % 100 < 10 ? "0" : "") +
+                                      std::to_string(total % 100) + " USD"}};
+  auto in_finance = As("IN", Role::kFinance);
+  in_finance["Idempotency-Key"] = "pay-2026-1";
+  EXPECT_EQ(c.Send("POST", pay, amount.dump(), As("RU", Role::kFinance)).status, 400);  // no payment id
+  auto ru_finance = As("RU", Role::kFinance);
+  ru_finance["Idempotency-Key"] = "pay-by-supplier";
+  Answer by_supplier = c.Send("POST", pay, amount.dump(), ru_finance);
+  EXPECT_EQ(by_supplier.status, 403);
+  EXPECT_EQ(by_supplier.json()["error"]["rule"], "ledger.role");
+  for (int i = 0; i < 2; ++i) {
+    Answer paid = c.Send("POST", pay, amount.dump(), in_finance);
+    ASSERT_EQ(paid.status, 201) << paid.body;
+    EXPECT_EQ(paid.json()["paid"], total);
+    EXPECT_EQ(paid.json()["status"], "paid");
+  }
+  EXPECT_EQ(c.Send("POST", pay, amount.dump(), As("CN", Role::kFinance)).status, 400);  // no payment id
+  auto cn_finance = As("CN", Role::kFinance);
+  cn_finance["Idempotency-Key"] = "pay-by-stranger";
+  EXPECT_EQ(c.Send("POST", pay, amount.dump(), cn_finance).status, 404);
+  Answer shown = c.Send("GET", "/api/v1/bills/" + std::string(bill["number"]), "", As("IN", Role::kAuditor));
+  ASSERT_EQ(shown.status, 200);
+  EXPECT_EQ(shown.json()["outstanding"], 0);
+  Answer positions = c.Send("GET", base + "/orders", "", As("IN", Role::kFinance));
+  ASSERT_EQ(positions.status, 200);
+  ASSERT_EQ(positions.json()["orders"].size(), 1u);
+  EXPECT_EQ(positions.json()["orders"][0]["reconciliation"], "settled") << positions.body;
+  Answer statement = c.Send("GET", base + "/statement?party=IN&from=2026-01-01T00:00:00Z", "", As("IN", Role::kFinance));
+  ASSERT_EQ(statement.status, 200) << statement.body;
+  EXPECT_FALSE(statement.json()["statement"].empty());
+  EXPECT_EQ(c.Send("GET", base + "/statement?from=yesterday", "", As("IN", Role::kFinance)).json()["error"]["field"],
+            "from");
+  server.Stop();
 }
 
 // A self-signed certificate for 127.0.0.1 made with the openssl tool.
