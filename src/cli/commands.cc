@@ -11,6 +11,7 @@ void RegisterAllCommands(CLI::App& app, CliContext& ctx) {
   RegisterUserCommands(app, ctx);
   RegisterServeCommand(app, ctx);
   RegisterRouteCommand(app, ctx);
+  RegisterExerciseCommands(app, ctx);
   CLI::App* plan = app.add_subcommand("plan", "plan missions, exercises and berth schedules");
   plan->require_subcommand(1);
   RegisterPlanBerthsCommand(*plan, ctx);

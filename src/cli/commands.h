@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/cli_context.h"
+#include "relos/exercise/exercise.h"
 #include "relos/orders/order_service.h"
 
 namespace relos::cli {
@@ -20,8 +21,9 @@ void RegisterRegistryCommands(CLI::App& app, CliContext& ctx);
 void RegisterOrderCommands(CLI::App& app, CliContext& ctx);
 // `relos ledger|bill|pay|rik|eve|rates|clock ...` (ledger_commands.cc).
 void RegisterLedgerCommands(CLI::App& app, CliContext& ctx);
-// The observers every OrderService of the CLI runs with: the ledger.
-std::vector<orders::OrderObserver*> LedgerObservers();
+// The observers every OrderService of the CLI runs with: the ledger and the
+// capacity reservations.
+std::vector<orders::OrderObserver*> OrderObservers();
 // Imports the illustrative demo exchange rates (ledger_commands.cc).
 Status ImportDemoRates(CliContext& ctx);
 
@@ -35,6 +37,21 @@ void RegisterServeCommand(CLI::App& app, CliContext& ctx);
 void RegisterPlanBerthsCommand(CLI::App& plan, CliContext& ctx);
 // `relos plan mission` (src/cli/plan_mission_command.cc).
 void RegisterPlanMissionCommand(CLI::App& plan, CliContext& ctx);
+// `relos exercise ...` and `relos capacity ...` (src/cli/exercise_commands.cc).
+void RegisterExerciseCommands(CLI::App& app, CliContext& ctx);
+// The berth Gantt of one facility over [from, to) as text, `width` columns of
+// time; shared by `capacity show` and `exercise plan`.
+struct GanttBar {
+  std::string berth;
+  std::string label;  // what the legend says: unit and order
+  Timestamp start;
+  Timestamp end;
+};
+void PrintBerthGantt(std::ostream& out, const std::vector<std::string>& berths, const std::vector<GanttBar>& bars,
+                     Timestamp from, Timestamp to, int width = 60);
+// The text of `relos exercise plan`: berth plans with their Gantt, the
+// orders and the conflicts.
+void PrintExercisePlan(std::ostream& out, const exercise::ExercisePlan& plan);
 // `relos route` and `relos sealanes ...` (src/cli/route_command.cc).
 void RegisterRouteCommand(CLI::App& app, CliContext& ctx);
 

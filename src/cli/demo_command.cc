@@ -7,6 +7,8 @@
 #include "cli/demo_data.h"
 #include "cli/output.h"
 #include "relos/audit/verify.h"
+#include "relos/capacity/capacity.h"
+#include "relos/exercise/exercise.h"
 #include "relos/codec/registry_file.h"
 #include "relos/orders/order_service.h"
 #include "relos/ledger/settlement.h"
@@ -130,6 +132,104 @@ class Narrator {
 
 std::string Ts(Timestamp t) { return t.ToIso8601(); }
 
+// Moves an exercise plan and every call in it by `seconds`.
+void Shift(exercise::Exercise& e, int64_t seconds) {
+  e.start = e.start.PlusSeconds(seconds);
+  e.end = e.end.PlusSeconds(seconds);
+  for (auto& c : e.calls) {
+    c.arrive = c.arrive.PlusSeconds(seconds);
+    c.depart = c.depart.PlusSeconds(seconds);
+    if (c.latest_departure) c.latest_departure = c.latest_departure->PlusSeconds(seconds);
+    for (auto& l : c.lines) {
+      if (l.start) l.start = l.start->PlusSeconds(seconds);
+      if (l.end) l.end = l.end->PlusSeconds(seconds);
+    }
+  }
+}
+
+// The bundled exercise, 60 days ahead: planned (berths, orders, conflicts),
+// its orders raised in bulk, and approvals that reserve berths and billets
+// until one does not fit.
+Status DemoExercise(CliContext& ctx, Narrator& n, storage::Store& store, const Clock& clock,
+                    orders::OrderService& orders) {
+  ASSIGN_OR_RETURN(exercise::Exercise e,
+                   exercise::ParseExerciseFile(std::string(DemoExerciseYaml()), true, "demo exercise"));
+  Shift(e, clock.Now().PlusDays(60).StartOfDay().unix_seconds() - e.start.unix_seconds());
+  exercise::ExerciseService exercises(store, clock, orders);
+  const Actor planner{"IN", Role::kRequester, "Cdr V. Menon"};
+  const Actor approver{"RU", Role::kApprover, "Capt 2nd Rank I. Petrov"};
+
+  n.Scene("A joint exercise: " + e.name);
+  n.Command("exercise create --file data/demo/exercise.yaml --as 'IN:requester:Cdr V. Menon'");
+  ASSIGN_OR_RETURN(e, exercises.Create(planner, e));
+  n.Say(fmt::format("exercise {} created: {} ships at {} from {}", e.code, e.units.size(), e.facilities.front(),
+                    Ts(e.start)));
+
+  n.Scene("The exercise plan: optimal berths, the orders, and what does not fit");
+  n.Command("exercise plan " + e.code);
+  ASSIGN_OR_RETURN(exercise::ExercisePlan plan, exercises.Plan(e.code, {}));
+  PrintExercisePlan(n.out(), plan);
+
+  n.Scene("Orders raised in bulk from the plan, submitted, and approved while capacity lasts");
+  n.Command("exercise plan " + e.code + " --create-orders --submit --as 'IN:requester:Cdr V. Menon'");
+  ASSIGN_OR_RETURN(exercise::CreatedOrders created, exercises.CreateOrders(planner, plan, /*submit=*/true));
+  for (const auto& o : created.created) n.Say(fmt::format("{} {} for {}", o.number, orders::Name(o.state), o.unit));
+  for (const auto& o : created.created) {
+    auto approved = orders.Approve(approver, o.id, {});
+    if (approved.ok()) {
+      n.Say(fmt::format("{} approved: berth and billets reserved", o.number));
+      continue;
+    }
+    if (approved.status().reason() != "capacity.exhausted") return approved.status().WithContext("demo exercise");
+    n.Say(fmt::format("{} refused: {}", o.number, approved.status().ToString()));
+    // The approver trims the billets (the last line) to what is left.
+    const orders::OrderLine& billets = o.lines.back();
+    ASSIGN_OR_RETURN(auto txn, store.BeginRead());
+    ASSIGN_OR_RETURN(capacity::FacilityUsage usage, capacity::UsageOf(*txn, o.facility, billets.window_start,
+                                                                      billets.window_end, clock.Now()));
+    txn.reset();
+    int64_t free_places = 0;
+    for (const auto& r : usage.resources) {
+      if (r.resource == "accommodation") free_places = r.capacity - r.peak;
+    }
+    const int64_t days = DaysCeil(billets.window_start, billets.window_end);
+    const Quantity trimmed = Quantity::Whole(free_places * days, billets.requested.unit());
+    n.Command(fmt::format("order approve {} --line {}={} --as 'RU:approver:Capt 2nd Rank I. Petrov'", o.number,
+                          billets.line_no, trimmed.AmountString()));
+    ASSIGN_OR_RETURN(orders::Order partly, orders.Approve(approver, o.id, {{billets.line_no, trimmed}},
+                                                          {"billets limited to what is free", std::nullopt}));
+    n.Say(fmt::format("{} approved with {} of billets ({} places)", partly.number, trimmed.ToString(), free_places));
+  }
+
+  n.Scene("Capacity of " + e.facilities.front() + " during the exercise");
+  n.Command(fmt::format("capacity show {} --from {} --to {}", e.facilities.front(), Ts(e.start), Ts(e.end)));
+  {
+    ASSIGN_OR_RETURN(auto txn, store.BeginRead());
+    ASSIGN_OR_RETURN(capacity::FacilityUsage usage, capacity::UsageOf(*txn, e.facilities.front(), e.start, e.end, clock.Now()));
+    std::vector<std::string> berths;
+    std::vector<GanttBar> bars;
+    for (const auto& r : usage.resources) {
+      if (r.kind == capacity::ResourceKind::kBerth) {
+        berths.push_back(r.resource.substr(6));
+        for (const auto& h : r.held) bars.push_back({berths.back(), h.unit + " (" + h.order + ")", h.start, h.end});
+      } else if (r.kind != capacity::ResourceKind::kFuel) {
+        n.Say(fmt::format("{}: {} of {} held at the peak", r.resource, r.peak, r.capacity));
+      }
+    }
+    PrintBerthGantt(n.out(), berths, bars, e.start, e.end);
+  }
+
+  n.Scene("The exercise, its orders and costs together");
+  n.Command("exercise show " + e.code + " --as 'IN:requester:Cdr V. Menon'");
+  ASSIGN_OR_RETURN(exercise::ExerciseSummary sum, exercises.Summary(planner, e.code));
+  for (const auto& [state, count] : sum.order_states) n.Say(fmt::format("{} order(s) {}", count, state));
+  for (const auto& [currency, minor] : sum.costs.quoted) {
+    ASSIGN_OR_RETURN(Currency c, Currency::FromCode(currency));
+    n.Say("quoted at approval: " + Money(minor, c).ToString());
+  }
+  return OkStatus();
+}
+
 Status RunDemo(CliContext& ctx) {
   ASSIGN_OR_RETURN(storage::Store * store, ctx.Store());
   ASSIGN_OR_RETURN(const Clock* clock, ctx.GetClock());
@@ -146,7 +246,7 @@ Status RunDemo(CliContext& ctx) {
   registry::RegistryService registry_service(*store, *clock);
   ASSIGN_OR_RETURN(RegistryData reg, registry_service.Load());
   ASSIGN_OR_RETURN(Cast cast, FindCast(reg, reg.fuel_compatibility));
-  orders::OrderService orders(*store, *clock, LedgerObservers());
+  orders::OrderService orders(*store, *clock, OrderObservers());
   ledger::SettlementService settlement(*store, *clock);
 
   const Actor requester{"IN", Role::kRequester, "Lt Cdr A. Rao"};
@@ -300,6 +400,8 @@ Status RunDemo(CliContext& ctx) {
   n.Command("order close " + order.number + " --as 'IN:finance:Cdr P. Iyer'");
   ASSIGN_OR_RETURN(order, orders.Close(finance, order.id));
   PrintOrder(n.out(), order);
+
+  RETURN_IF_ERROR(DemoExercise(ctx, n, *store, *clock, orders));
 
   n.Scene("The audit chain");
   n.Command("verify");

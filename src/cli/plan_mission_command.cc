@@ -135,7 +135,7 @@ Status RunPlanMission(const PlanMissionOptions& o, CliContext& ctx) {
   if (o.create_orders) {
     ASSIGN_OR_RETURN(orders::Actor actor, ctx.Actor());
     ASSIGN_OR_RETURN(std::vector<orders::CreateOrderRequest> drafts, ms::DraftOrders(reg, req, mp));
-    orders::OrderService service(*store, *clock, LedgerObservers());
+    orders::OrderService service(*store, *clock, OrderObservers());
     for (const orders::CreateOrderRequest& d : drafts) {
       ASSIGN_OR_RETURN(orders::Order order, service.Create(actor, d));
       // Keep stdout parseable in the machine formats.

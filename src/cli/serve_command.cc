@@ -135,7 +135,7 @@ void RegisterServeCommand(CLI::App& app, CliContext& ctx) {
       auth::AuthOptions auth_options;
       auth_options.session_ttl_seconds = c.session_ttl_minutes * 60;
       auth::AuthService auth(*store, *clock, auth_options);
-      orders::OrderService orders(*store, *clock, LedgerObservers());
+      orders::OrderService orders(*store, *clock, OrderObservers());
       server::Metrics metrics;
       server::ApiOptions api_options;
       // Loaded on the first planning request, as `relos route` finds it.

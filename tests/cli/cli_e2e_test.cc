@@ -568,4 +568,71 @@ TEST_P(CliTest, TheDemoRunsTheWholeLifecycle) {
   EXPECT_EQ(Relos({"demo"}).exit_code, 7);
 }
 
+TEST_F(CliTest, TheDemoPlansItsExerciseWithScheduleConflictsAndOrders) {
+  Outcome r = Relos({"demo"}, "2026-11-22T09:00:00Z");
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_NE(r.out.find("Berths at RU-VLD: total time in port 456 h (lower bound 456 h, proven optimal)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("Conflicts (1):\n  accommodation at RU-VLD from 2027-01-21T00:00:00Z to 2027-01-24T00:00:00Z: "
+                       "capacity 400, asked 440, short by 40"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("refused: RESOURCE_EXHAUSTED [capacity.exhausted]"), std::string::npos);
+  EXPECT_NE(r.out.find("approved with 240 bed-day of billets (80 places)"), std::string::npos);
+  EXPECT_NE(r.out.find("4 order(s) approved"), std::string::npos);
+  EXPECT_NE(r.out.find("verified:"), std::string::npos);
+}
+
+// The golden plan of the bundled exercise on the demo registry: berths,
+// orders and conflicts. Regenerate with RELOS_UPDATE_GOLDEN=1 after an
+// intended change, and read the diff.
+TEST_F(CliTest, TheDemoExercisePlanMatchesItsGolden) {
+  InitDemo();
+  const std::string source = std::getenv("RELOS_SOURCE_DIR");
+  Ok({"exercise", "create", "--as", "IN:requester:Cdr Menon", "--file", source + "/data/demo/exercise.yaml"});
+  Json plan = Json::parse(Ok({"exercise", "plan", "INDRA-NAVY-DEMO", "--json"}).out);
+  // Which method found the optimum depends on timing; the optimum does not.
+  for (auto& bp : plan.at("berth_plans")) bp.erase("method");
+  const fs::path golden = fs::path(source) / "tests/cli/golden/demo_exercise_plan.json";
+  if (std::getenv("RELOS_UPDATE_GOLDEN") != nullptr) {
+    std::ofstream(golden) << plan.dump(2) << "\n";
+  }
+  EXPECT_EQ(plan.dump(2) + "\n", Slurp(golden));
+}
+
+TEST_F(CliTest, ApprovalReservesCapacityRefusesTheShortfallAndCancelReleasesIt) {
+  InitDemo();
+  // 300 billets each for four nights at Vladivostok, which has 400.
+  const std::string a = Create({std::string("ACCOM-BED,1200 bed-day,") + kWindow});
+  const std::string b = Create({std::string("ACCOM-BED,1200 bed-day,") + kWindow});
+  for (const auto& o : {a, b}) Ok({"order", "submit", o, "--as", "IN:requester:Lt Rao"});
+  Json conflicts = Json::parse(Ok({"capacity", "conflicts", "--as", "RU:approver:x", "--state", "submitted", "--json"}).out);
+  ASSERT_EQ(conflicts.size(), 1u);
+  EXPECT_EQ(conflicts[0].at("resource"), "accommodation");
+  EXPECT_EQ(conflicts[0].at("shortfall"), 200);
+  EXPECT_EQ(conflicts[0].at("orders"), Json::array({a, b}));
+
+  Ok({"order", "approve", a, "--as", "RU:approver:Capt Petrov"});
+  const std::string before = State();
+  Outcome refused = Relos({"order", "approve", b, "--as", "RU:approver:Capt Petrov"});
+  EXPECT_EQ(refused.exit_code, 8) << refused.err;
+  EXPECT_NE(refused.err.find("accommodation at RU-VLD from 2026-05-01T08:00:00Z to 2026-05-05T08:00:00Z: capacity "
+                             "400, asked 600, short by 200"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_EQ(State(), before);
+  Json usage = Json::parse(
+      Ok({"capacity", "show", "RU-VLD", "--from", "2026-05-01T00:00:00Z", "--to", "2026-05-10T00:00:00Z", "--json"}).out);
+  for (const auto& res : usage.at("resources")) {
+    if (res.at("resource") == "accommodation") {
+      EXPECT_EQ(res.at("peak"), 300);
+      ASSERT_EQ(res.at("held").size(), 1u);
+      EXPECT_EQ(res.at("held")[0].at("order"), a);
+    }
+  }
+  Ok({"order", "cancel", a, "--as", "RU:approver:Capt Petrov", "--remark", "exercise moved"});
+  Ok({"order", "approve", b, "--as", "RU:approver:Capt Petrov"});
+}
+
 }  // namespace
