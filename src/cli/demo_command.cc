@@ -150,7 +150,7 @@ void Shift(exercise::Exercise& e, int64_t seconds) {
 // The bundled exercise, 60 days ahead: planned (berths, orders, conflicts),
 // its orders raised in bulk, and approvals that reserve berths and billets
 // until one does not fit.
-Status DemoExercise(CliContext& ctx, Narrator& n, storage::Store& store, const Clock& clock,
+Status DemoExercise(Narrator& n, storage::Store& store, const Clock& clock,
                     orders::OrderService& orders) {
   ASSIGN_OR_RETURN(exercise::Exercise e,
                    exercise::ParseExerciseFile(std::string(DemoExerciseYaml()), true, "demo exercise"));
@@ -401,7 +401,7 @@ Status RunDemo(CliContext& ctx) {
   ASSIGN_OR_RETURN(order, orders.Close(finance, order.id));
   PrintOrder(n.out(), order);
 
-  RETURN_IF_ERROR(DemoExercise(ctx, n, *store, *clock, orders));
+  RETURN_IF_ERROR(DemoExercise(n, *store, *clock, orders));
 
   n.Scene("The audit chain");
   n.Command("verify");
