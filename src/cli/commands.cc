@@ -1,4 +1,6 @@
 #include "cli/commands.h"
+#include "relos/capacity/capacity.h"
+#include "relos/ledger/settlement.h"
 
 namespace relos::cli {
 
@@ -16,6 +18,14 @@ void RegisterAllCommands(CLI::App& app, CliContext& ctx) {
   plan->require_subcommand(1);
   RegisterPlanBerthsCommand(*plan, ctx);
   RegisterPlanMissionCommand(*plan, ctx);
+}
+
+std::unique_ptr<orders::OrderService> NewOrderService(storage::Store& store, const Clock& clock) {
+  // Both stateless. The ledger first: a ceiling refusal names money, which
+  // is what the approver can change; capacity refusals name the resource.
+  static ledger::LedgerObserver ledger;
+  static capacity::CapacityObserver capacity;
+  return std::make_unique<orders::OrderService>(store, clock, std::vector<orders::OrderObserver*>{&ledger, &capacity});
 }
 
 }  // namespace relos::cli

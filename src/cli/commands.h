@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/cli_context.h"
+#include "relos/capacity/capacity.h"
 #include "relos/exercise/exercise.h"
 #include "relos/orders/order_service.h"
 
@@ -21,9 +22,10 @@ void RegisterRegistryCommands(CLI::App& app, CliContext& ctx);
 void RegisterOrderCommands(CLI::App& app, CliContext& ctx);
 // `relos ledger|bill|pay|rik|eve|rates|clock ...` (ledger_commands.cc).
 void RegisterLedgerCommands(CLI::App& app, CliContext& ctx);
-// The observers every OrderService of the CLI runs with: the ledger and the
-// capacity reservations.
-std::vector<orders::OrderObserver*> OrderObservers();
+// The one way the CLI and `relos serve` build an OrderService: with the
+// ledger and the capacity reservations observing every transition, so an
+// approval through either posts and reserves in its own transaction.
+std::unique_ptr<orders::OrderService> NewOrderService(storage::Store& store, const Clock& clock);
 // Imports the illustrative demo exchange rates (ledger_commands.cc).
 Status ImportDemoRates(CliContext& ctx);
 
@@ -49,6 +51,8 @@ struct GanttBar {
 };
 void PrintBerthGantt(std::ostream& out, const std::vector<std::string>& berths, const std::vector<GanttBar>& bars,
                      Timestamp from, Timestamp to, int width = 60);
+// The same for what approved orders hold of a facility's berths.
+void PrintBerthGantt(std::ostream& out, const capacity::FacilityUsage& usage);
 // The text of `relos exercise plan`: berth plans with their Gantt, the
 // orders and the conflicts.
 void PrintExercisePlan(std::ostream& out, const exercise::ExercisePlan& plan);

@@ -206,17 +206,12 @@ Status DemoExercise(Narrator& n, storage::Store& store, const Clock& clock,
   {
     ASSIGN_OR_RETURN(auto txn, store.BeginRead());
     ASSIGN_OR_RETURN(capacity::FacilityUsage usage, capacity::UsageOf(*txn, e.facilities.front(), e.start, e.end, clock.Now()));
-    std::vector<std::string> berths;
-    std::vector<GanttBar> bars;
     for (const auto& r : usage.resources) {
-      if (r.kind == capacity::ResourceKind::kBerth) {
-        berths.push_back(r.resource.substr(6));
-        for (const auto& h : r.held) bars.push_back({berths.back(), h.unit + " (" + h.order + ")", h.start, h.end});
-      } else if (r.kind != capacity::ResourceKind::kFuel) {
+      if (r.kind != capacity::ResourceKind::kBerth && r.kind != capacity::ResourceKind::kFuel) {
         n.Say(fmt::format("{}: {} of {} held at the peak", r.resource, r.peak, r.capacity));
       }
     }
-    PrintBerthGantt(n.out(), berths, bars, e.start, e.end);
+    PrintBerthGantt(n.out(), usage);
   }
 
   n.Scene("The exercise, its orders and costs together");
@@ -246,7 +241,8 @@ Status RunDemo(CliContext& ctx) {
   registry::RegistryService registry_service(*store, *clock);
   ASSIGN_OR_RETURN(RegistryData reg, registry_service.Load());
   ASSIGN_OR_RETURN(Cast cast, FindCast(reg, reg.fuel_compatibility));
-  orders::OrderService orders(*store, *clock, OrderObservers());
+  const std::unique_ptr<orders::OrderService> order_service = NewOrderService(*store, *clock);
+  orders::OrderService& orders = *order_service;
   ledger::SettlementService settlement(*store, *clock);
 
   const Actor requester{"IN", Role::kRequester, "Lt Cdr A. Rao"};

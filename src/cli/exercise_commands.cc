@@ -38,7 +38,7 @@ Result<Services> Open(CliContext& ctx, bool need_actor) {
   }
   ASSIGN_OR_RETURN(s.store, ctx.Store());
   ASSIGN_OR_RETURN(s.clock, ctx.GetClock());
-  s.orders = std::make_unique<orders::OrderService>(*s.store, *s.clock, OrderObservers());
+  s.orders = NewOrderService(*s.store, *s.clock);
   s.exercises = std::make_unique<ExerciseService>(*s.store, *s.clock, *s.orders);
   return s;
 }
@@ -374,22 +374,17 @@ Status RunUsage(CliContext& ctx, const UsageOptions& o) {
     return OkStatus();
   }
   *ctx.out << fmt::format("Capacity of {} from {} to {}\n", u.facility, from.ToIso8601(), to.ToIso8601());
-  std::vector<std::string> berths;
-  std::vector<GanttBar> bars;
+  bool any_berth = false;
   std::vector<std::vector<std::string>> rows = {{"  resource", "capacity", "peak held", "detail"}};
   for (const auto& r : u.resources) {
-    if (r.kind == capacity::ResourceKind::kBerth) {
-      const std::string id = r.resource.substr(6);
-      berths.push_back(id);
-      for (const auto& h : r.held) bars.push_back({id, h.unit + " (" + h.order + ")", h.start, h.end});
-    }
+    any_berth = any_berth || r.kind == capacity::ResourceKind::kBerth;
     if (r.kind == capacity::ResourceKind::kFuel) continue;
     rows.push_back({"  " + r.resource, std::to_string(r.capacity), std::to_string(r.peak), r.detail});
   }
   PrintTable(*ctx.out, rows);
-  if (!berths.empty()) {
+  if (any_berth) {
     *ctx.out << "\nBerths:\n";
-    PrintBerthGantt(*ctx.out, berths, bars, from, to);
+    PrintBerthGantt(*ctx.out, u);
   }
   for (const auto& r : u.resources) {
     if (r.kind != capacity::ResourceKind::kFuel) continue;
@@ -494,6 +489,17 @@ void PrintBerthGantt(std::ostream& out, const std::vector<std::string>& berths, 
                        bars[i].start.ToIso8601(), bars[i].end.ToIso8601());
   }
   if (bars.empty()) out << "  (no ship alongside)\n";
+}
+
+void PrintBerthGantt(std::ostream& out, const capacity::FacilityUsage& usage) {
+  std::vector<std::string> berths;
+  std::vector<GanttBar> bars;
+  for (const auto& r : usage.resources) {
+    if (r.kind != capacity::ResourceKind::kBerth) continue;
+    berths.push_back(r.resource.substr(std::string_view("berth:").size()));
+    for (const auto& h : r.held) bars.push_back({berths.back(), h.unit + " (" + h.order + ")", h.start, h.end});
+  }
+  PrintBerthGantt(out, berths, bars, usage.from, usage.to);
 }
 
 void RegisterExerciseCommands(CLI::App& app, CliContext& ctx) {

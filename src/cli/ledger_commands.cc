@@ -6,7 +6,6 @@
 #include <sstream>
 
 #include "cli/commands.h"
-#include "relos/capacity/capacity.h"
 #include "cli/output.h"
 #include "relos/ledger/settlement.h"
 
@@ -125,14 +124,6 @@ CLI::App* Add(CLI::App& parent, CliContext& ctx, LedgerOptions* o, const std::st
 }
 
 }  // namespace
-
-std::vector<orders::OrderObserver*> OrderObservers() {
-  // Both stateless. The ledger first: a ceiling refusal names money, which
-  // is what the approver can change; capacity refusals name the resource.
-  static ledger::LedgerObserver ledger;
-  static capacity::CapacityObserver capacity;
-  return {&ledger, &capacity};
-}
 
 Status ImportDemoRates(CliContext& ctx) {
   ASSIGN_OR_RETURN(storage::Store * store, ctx.Store());

@@ -134,7 +134,7 @@ Result<Services> Open(CliContext& ctx) {
   ASSIGN_OR_RETURN(s.actor, ctx.Actor());
   ASSIGN_OR_RETURN(storage::Store * store, ctx.Store());
   ASSIGN_OR_RETURN(const Clock* clock, ctx.GetClock());
-  s.orders = std::make_unique<OrderService>(*store, *clock, OrderObservers());
+  s.orders = NewOrderService(*store, *clock);
   return s;
 }
 

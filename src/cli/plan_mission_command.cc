@@ -135,7 +135,8 @@ Status RunPlanMission(const PlanMissionOptions& o, CliContext& ctx) {
   if (o.create_orders) {
     ASSIGN_OR_RETURN(orders::Actor actor, ctx.Actor());
     ASSIGN_OR_RETURN(std::vector<orders::CreateOrderRequest> drafts, ms::DraftOrders(reg, req, mp));
-    orders::OrderService service(*store, *clock, OrderObservers());
+    const std::unique_ptr<orders::OrderService> order_service = NewOrderService(*store, *clock);
+    orders::OrderService& service = *order_service;
     for (const orders::CreateOrderRequest& d : drafts) {
       ASSIGN_OR_RETURN(orders::Order order, service.Create(actor, d));
       // Keep stdout parseable in the machine formats.

@@ -135,12 +135,12 @@ void RegisterServeCommand(CLI::App& app, CliContext& ctx) {
       auth::AuthOptions auth_options;
       auth_options.session_ttl_seconds = c.session_ttl_minutes * 60;
       auth::AuthService auth(*store, *clock, auth_options);
-      orders::OrderService orders(*store, *clock, OrderObservers());
+      const std::unique_ptr<orders::OrderService> orders = NewOrderService(*store, *clock);
       server::Metrics metrics;
       server::ApiOptions api_options;
       // Loaded on the first planning request, as `relos route` finds it.
       api_options.open_sealanes = [] { return planning::OpenSeaLaneNetwork("", ExecutableDir()); };
-      server::Api api(*store, *clock, auth, orders, &metrics, api_options);
+      server::Api api(*store, *clock, auth, *orders, &metrics, api_options);
       ASSIGN_OR_RETURN(std::optional<server::StaticFiles> web, OpenWebRoot(o->web_root));
       Log log(c.log_format);
       // The OpenAPI document depends on the route table alone.

@@ -568,7 +568,7 @@ TEST_P(CliTest, TheDemoRunsTheWholeLifecycle) {
   EXPECT_EQ(Relos({"demo"}).exit_code, 7);
 }
 
-TEST_F(CliTest, TheDemoPlansItsExerciseWithScheduleConflictsAndOrders) {
+TEST_P(CliTest, TheDemoPlansItsExerciseWithScheduleConflictsAndOrders) {
   Outcome r = Relos({"demo"}, "2026-11-22T09:00:00Z");
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   EXPECT_NE(r.out.find("Berths at RU-VLD: total time in port 456 h (lower bound 456 h, proven optimal)"),
@@ -587,7 +587,7 @@ TEST_F(CliTest, TheDemoPlansItsExerciseWithScheduleConflictsAndOrders) {
 // The golden plan of the bundled exercise on the demo registry: berths,
 // orders and conflicts. Regenerate with RELOS_UPDATE_GOLDEN=1 after an
 // intended change, and read the diff.
-TEST_F(CliTest, TheDemoExercisePlanMatchesItsGolden) {
+TEST_P(CliTest, TheDemoExercisePlanMatchesItsGolden) {
   InitDemo();
   const std::string source = std::getenv("RELOS_SOURCE_DIR");
   Ok({"exercise", "create", "--as", "IN:requester:Cdr Menon", "--file", source + "/data/demo/exercise.yaml"});
@@ -601,7 +601,7 @@ TEST_F(CliTest, TheDemoExercisePlanMatchesItsGolden) {
   EXPECT_EQ(plan.dump(2) + "\n", Slurp(golden));
 }
 
-TEST_F(CliTest, ApprovalReservesCapacityRefusesTheShortfallAndCancelReleasesIt) {
+TEST_P(CliTest, ApprovalReservesCapacityRefusesTheShortfallAndCancelReleasesIt) {
   InitDemo();
   // 300 billets each for four nights at Vladivostok, which has 400.
   const std::string a = Create({std::string("ACCOM-BED,1200 bed-day,") + kWindow});
@@ -633,6 +633,103 @@ TEST_F(CliTest, ApprovalReservesCapacityRefusesTheShortfallAndCancelReleasesIt) 
   }
   Ok({"order", "cancel", a, "--as", "RU:approver:Capt Petrov", "--remark", "exercise moved"});
   Ok({"order", "approve", b, "--as", "RU:approver:Capt Petrov"});
+}
+
+// Petropavlovsk has two berths (AV-1, AV-2) and three frigates each want
+// one over the same four days. Two relos processes approve all three at
+// once, in opposite orders: exactly two approvals go through, the third
+// order is refused by both with capacity.exhausted naming the berths, the
+// time and the shortfall, and no berth is ever held twice.
+TEST_P(CliTest, ConcurrentApprovalsInTwoProcessesNeverOverbookTheBerths) {
+  InitDemo();
+  std::vector<std::string> numbers;
+  for (const std::string unit : {"IN-INS-TABAR", "IN-INS-KOLKATA", "IN-INS-SHIVALIK"}) {
+    numbers.push_back(Create({std::string("BERTH-DAY,4 berth-day,") + kWindow}, "exercise", unit, "RU-PKC"));
+    Ok({"order", "submit", numbers.back(), "--as", "IN:requester:Lt Rao"});
+  }
+  auto script = [&](const std::vector<std::string>& order, const fs::path& log) {
+    std::string sh = "(";
+    for (const auto& n : order) {
+      sh += Quote(RELOS_BINARY) + " --db " + Quote(db_) + " --now 2026-03-01T00:00:00Z order approve " + n +
+            " --as 'RU:approver:Capt Petrov' >/dev/null 2>>" + Quote(log.string() + ".err") + "; echo \"" + n +
+            " $?\"; ";
+    }
+    return sh + ") >" + Quote(log.string()) + " &";
+  };
+  const fs::path a = dir_ / "a.log", b = dir_ / "b.log";
+  const std::vector<std::string> backwards(numbers.rbegin(), numbers.rend());
+  ASSERT_EQ(std::system((script(numbers, a) + " " + script(backwards, b) + " wait").c_str()), 0);
+
+  std::map<std::string, std::multiset<int>> codes;  // order -> exit codes of both processes
+  for (const auto& log : {a, b}) {
+    std::istringstream in(Slurp(log));
+    std::string n;
+    int code = 0;
+    while (in >> n >> code) codes[n].insert(code);
+  }
+  const std::string errors = Slurp(dir_ / "a.log.err") + Slurp(dir_ / "b.log.err");
+  ASSERT_EQ(codes.size(), 3u) << Slurp(a) << Slurp(b);
+  int approved = 0, refused = 0;
+  for (const auto& n : numbers) {
+    SCOPED_TRACE(n);
+    const std::string state =
+        Json::parse(Ok({"order", "show", n, "--as", "RU:auditor:x", "--json"}).out).at("state").get<std::string>();
+    if (state == "approved") {
+      ++approved;
+      // One process approved it; the other found it approved already (7)
+      // or, having come to it with both berths taken, was refused (8).
+      EXPECT_EQ(codes[n].count(0), 1u) << errors;
+    } else {
+      ++refused;
+      EXPECT_EQ(state, "submitted");
+      EXPECT_EQ(codes[n], (std::multiset<int>{8, 8})) << errors;
+    }
+  }
+  EXPECT_EQ(approved, 2);
+  EXPECT_EQ(refused, 1);
+  EXPECT_NE(errors.find("[capacity.exhausted]"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("at RU-PKC from 2026-05-01T08:00:00Z to 2026-05-05T08:00:00Z"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("short by 1"), std::string::npos) << errors;
+  // What the facility shows: each berth held by exactly one order.
+  Json usage = Json::parse(
+      Ok({"capacity", "show", "RU-PKC", "--from", "2026-05-01T00:00:00Z", "--to", "2026-05-10T00:00:00Z", "--json"}).out);
+  int berths = 0;
+  for (const auto& res : usage.at("resources")) {
+    if (res.at("kind") != "berth") continue;
+    ++berths;
+    EXPECT_EQ(res.at("held").size(), 1u) << res.dump();
+  }
+  EXPECT_EQ(berths, 2);
+  Ok({"verify"});
+}
+
+// A plan file with a mistake is refused naming the call and field, and
+// nothing is stored; so is a replenishment whose quantity does not parse.
+TEST_P(CliTest, ABadExerciseOrReplenishmentNamesTheFieldAndChangesNothing) {
+  InitDemo();
+  const std::string plan = Slurp(fs::path(std::getenv("RELOS_SOURCE_DIR")) / "data/demo/exercise.yaml");
+  const std::string before = State();
+  auto refused = [&](const std::string& from, const std::string& to, const std::string& message) {
+    SCOPED_TRACE(message);
+    std::string text = plan;
+    const size_t at = text.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    text.replace(at, from.size(), to);
+    const fs::path file = dir_ / "bad.yaml";
+    std::ofstream(file) << text;
+    Outcome r = Relos({"exercise", "create", "--file", file.string(), "--as", "IN:requester:Cdr Menon"});
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
+  };
+  refused("depart: \"2027-07-03T00:00:00Z\"", "depart: \"2027-06-03T00:00:00Z\"",
+          "calls[1].depart: must be after arrive");
+  refused("- unit: IN-INS-SHIVALIK", "- unit: IN-INS-TABAR", "calls[3].unit: IN-INS-TABAR is not one of the exercise's units");
+  Outcome q = Relos({"capacity", "replenish", "--id", "R-1", "--facility", "RU-VLD", "--grade", "DL", "--quantity",
+                     "lots", "--at", "2026-04-01T00:00:00Z", "--as", "RU:logistics-officer:Maj Sokolov"});
+  EXPECT_EQ(q.exit_code, 3);
+  EXPECT_NE(q.err.find("--quantity: quantity 'lots' must be '<amount> <unit>'"), std::string::npos) << q.err;
+  EXPECT_EQ(Json::parse(Ok({"exercise", "list", "--json"}).out), Json::array());
+  EXPECT_EQ(State(), before);
 }
 
 }  // namespace
