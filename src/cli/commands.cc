@@ -2,6 +2,9 @@
 #include "relos/capacity/capacity.h"
 #include "relos/ledger/settlement.h"
 
+#include <fstream>
+#include <sstream>
+
 namespace relos::cli {
 
 void RegisterAllCommands(CLI::App& app, CliContext& ctx) {
@@ -26,6 +29,14 @@ std::unique_ptr<orders::OrderService> NewOrderService(storage::Store& store, con
   static ledger::LedgerObserver ledger;
   static capacity::CapacityObserver capacity;
   return std::make_unique<orders::OrderService>(store, clock, std::vector<orders::OrderObserver*>{&ledger, &capacity});
+}
+
+Result<std::string> ReadInputFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return NotFound(path + ": cannot open", "file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 }  // namespace relos::cli

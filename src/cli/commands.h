@@ -63,4 +63,8 @@ void RegisterRouteCommand(CLI::App& app, CliContext& ctx);
 // build-time data (sealanes.bin, web/) is found without configuration.
 std::string ExecutableDir();
 
+// The whole text of an input file named on the command line; NotFound
+// naming the file (field "file") when it cannot be opened.
+Result<std::string> ReadInputFile(const std::string& path);
+
 }  // namespace relos::cli

@@ -5,9 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "cli/commands.h"
 #include "cli/output.h"
@@ -41,14 +39,6 @@ Result<Services> Open(CliContext& ctx, bool need_actor) {
   s.orders = NewOrderService(*s.store, *s.clock);
   s.exercises = std::make_unique<ExerciseService>(*s.store, *s.clock, *s.orders);
   return s;
-}
-
-Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return NotFound(path + ": cannot open", "file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 bool EndsWith(const std::string& s, const std::string& suffix) {
@@ -248,7 +238,7 @@ struct ReplenishOptions {
 
 Status RunCreate(CliContext& ctx, const CreateOptions& o) {
   ASSIGN_OR_RETURN(Services s, Open(ctx, true));
-  ASSIGN_OR_RETURN(std::string text, ReadFile(o.file));
+  ASSIGN_OR_RETURN(std::string text, ReadInputFile(o.file));
   const bool yaml = EndsWith(o.file, ".yaml") || EndsWith(o.file, ".yml");
   if (!yaml && !EndsWith(o.file, ".json")) return InvalidArgument(o.file + ": must end in .json, .yaml or .yml", "file");
   ASSIGN_OR_RETURN(Exercise e, exercise::ParseExerciseFile(text, yaml, o.file));

@@ -1,8 +1,6 @@
 // `relos order create|submit|approve|reject|deliver|receipt|resolve|cancel|close|show|list`.
 #include <fmt/format.h>
 
-#include <fstream>
-#include <sstream>
 
 #include "cli/commands.h"
 #include "cli/output.h"
@@ -77,11 +75,8 @@ Result<orders::LineRequest> ParseLineOption(const std::string& text, size_t inde
 
 // An order request as a JSON file (relos/orders/order_request_json.h).
 Result<orders::CreateOrderRequest> ReadRequestFile(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) return NotFound(file + ": cannot open", "file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  codec::Json j = codec::Json::parse(ss.str(), nullptr, false);
+  ASSIGN_OR_RETURN(std::string text, ReadInputFile(file));
+  codec::Json j = codec::Json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return InvalidArgument(file + ": not a JSON object", "file");
   return orders::CreateOrderRequestFromJson(j, file + ": $");
 }
