@@ -6,7 +6,10 @@
 //   logistics officer delivers, the Indian receiver receipts, Indian finance
 //   sees the ledger balances change and its close refused while the balance
 //   is open; Russian finance bills, Indian finance pays, the net position
-//   changes on screen and the order closes; the mission planner draws a
+//   changes on screen and the order closes; with equal-value-exchange
+//   orders both ways, Indian finance proposes and accepts an offset and
+//   Russian finance accepts it, which posts it and changes Russia's net
+//   position; the mission planner draws a
 //   route with its legs and drafts the partner stop's order; an exercise's
 //   berth Gantt chart renders; an Indian user's attempt
 //   to read a Russian unit is refused and the Russian approver is offered no
@@ -32,6 +35,8 @@ if (!existsSync(CHROMIUM)) fail(`Chromium not found at ${CHROMIUM}: install Debi
 const OUT = args.out ?? join(dirname(RELOS), "e2e-screenshots");
 mkdirSync(OUT, { recursive: true });
 const PASSWORD = "relos-e2e-password";
+const T0 = Date.now();
+const tokens = new Map(); // API tokens of the people the test acts as directly
 
 function fail(msg) {
   console.error(`e2e: FAIL: ${msg}`);
@@ -39,7 +44,7 @@ function fail(msg) {
 }
 function check(cond, msg) {
   if (!cond) throw new Error(msg);
-  console.log(`e2e: ok: ${msg}`);
+  console.log(`e2e: ok (${((Date.now() - T0) / 1000).toFixed(1)} s): ${msg}`);
 }
 
 const work = mkdtempSync(join(tmpdir(), "relos-e2e-"));
@@ -54,6 +59,11 @@ const users = [
   ["ru-approver", "RU", "approver"],
   ["ru-logistics", "RU", "logistics-officer"],
   ["ru-finance", "RU", "finance"],
+  // The other direction, for equal-value exchange: Russia asks, India supplies.
+  ["ru-requester", "RU", "requester"],
+  ["ru-receiver", "RU", "receiver"],
+  ["in-approver", "IN", "approver"],
+  ["in-logistics", "IN", "logistics-officer"],
 ];
 for (const [name, party, role] of users) {
   execFileSync(RELOS, ["--db", DB, "user", "add", name, "--party", party, "--role", role, "--password-stdin"], {
@@ -62,6 +72,7 @@ for (const [name, party, role] of users) {
   });
 }
 
+console.log(`e2e: database ready in ${((Date.now() - T0) / 1000).toFixed(1)} s`);
 const server = spawn(RELOS, ["--db", DB, "serve", "--port", args.port ?? "0"], { stdio: ["ignore", "pipe", "inherit"] });
 const base = await new Promise((resolve, reject) => {
   let out = "";
@@ -87,8 +98,10 @@ const APP = args["app-url"] ?? base;
 
 // The routes this server has: billing, payment, mission planning and
 // exercises are checked where it has them, and their absence is said.
-const paths = Object.keys((await (await fetch(`${base}/api/v1/openapi.json`)).json()).paths);
+const openapi = (await (await fetch(`${base}/api/v1/openapi.json`)).json()).paths;
+const paths = Object.keys(openapi);
 const hasRoute = (re) => paths.some((p) => re.test(p.replace(/^\/api\/v1/, "")));
+const hasOp = (method, re) => paths.some((p) => re.test(p.replace(/^\/api\/v1/, "")) && method.toLowerCase() in openapi[p]);
 function skip(what, why = "this server has no route for it") {
   console.log(`e2e: skip: ${what}: ${why}`);
 }
@@ -271,6 +284,50 @@ try {
     check((await state(fin)) === "closed", "with the balance settled, Indian finance closes the order");
   } else skip("billing and payment");
 
+  // Equal-value exchange: each party receipted water from the other under
+  // an equal-value-exchange order; Indian finance proposes the offset and
+  // accepts it, Russian finance accepts it too, and the offset is posted:
+  // each side's claim shrinks, so Russia's net position changes.
+  if (hasRoute(/^\/ledger\/\{[^}]+\}\/offsets$/) && hasRoute(/^\/offsets\/\{[^}]+\}\/accept$/)) {
+    const listed = hasOp("GET", /^\/ledger\/\{[^}]+\}\/offsets$/);
+    await receiptedThroughApi("in", "IN-INS-TABAR", "RU-VLD", "equal-value-exchange");
+    await receiptedThroughApi("ru", "RU-VARYAG", "IN-VTZ", "equal-value-exchange");
+    const ruf = await signIn("ru-finance");
+    await ruf.goto(`${APP}/ledger`);
+    await ruf.locator("#net-h-s table").waitFor();
+    const ruNetBefore = await ruf.locator("#net-h-s table").innerText();
+
+    await fin.goto(`${APP}/ledger`);
+    await fin.locator("form[data-action=eve-propose]").getByRole("button", { name: "Propose offset" }).click();
+    await fin.locator("#ledger-notice").waitFor();
+    const proposed = /Offset (\S+) proposed: ([\d,.]+ [A-Z]{3})/.exec(await fin.locator("#ledger-notice").innerText());
+    check(!!proposed, `Indian finance proposes an offset: ${proposed?.[0]}`);
+    const [, offsetId, offsetAmount] = proposed;
+    await fin.locator(`button[data-offset="${offsetId}"]`).click();
+    await fin.locator("#ledger-notice").filter({ hasText: "accepted by IN" }).waitFor();
+    check((await fin.locator(`button[data-offset="${offsetId}"]`).count()) === 0, `Indian finance accepts ${offsetId} and is offered no second acceptance`);
+
+    await ruf.reload();
+    if (listed) {
+      const row = ruf.locator("#settle-h-s tr", { hasText: offsetId });
+      check((await row.innerText()).includes("IN") && (await row.innerText()).includes("proposed"), "Russian finance sees India's proposal, accepted by IN");
+      await row.scrollIntoViewIfNeeded();
+      await shot(ruf, "17-offset-proposed");
+      await ruf.locator(`button[data-offset="${offsetId}"]`).click();
+    } else {
+      await ruf.getByLabel("Proposal").fill(offsetId);
+      await ruf.locator("form[data-action=eve-accept]").getByRole("button", { name: "Accept" }).click();
+    }
+    await ruf.locator("#ledger-notice").filter({ hasText: "accepted: posted" }).waitFor();
+    const ruNetAfter = await ruf.locator("#net-h-s table").innerText();
+    // Russia owed India the offset amount in rupees, and no longer does.
+    check(
+      ruNetBefore.includes(offsetAmount) && !ruNetAfter.includes(offsetAmount),
+      `the offset of ${offsetAmount} is posted and Russia's net position changes: ${ruNetBefore.replace(/\s+/g, " ")} -> ${ruNetAfter.replace(/\s+/g, " ")}`,
+    );
+    await shot(ruf, "18-offset-accepted");
+  } else skip("equal-value-exchange offsets");
+
   // The mission planner: a frigate from Visakhapatnam to Sovetskaya Gavan,
   // refuelling at its own Port Blair and at a Russian base.
   if (hasRoute(/^\/mission-plans$/)) {
@@ -387,30 +444,38 @@ try {
 if (failed) fail(failed.message);
 console.log(`e2e: PASS (screenshots in ${OUT})`);
 
-// Raises, submits, approves and delivers a two-line order with the API
-// alone; returns its number.
-async function orderDeliveredThroughApi() {
-  const token = async (name) => {
+async function apiToken(name) {
+  if (!tokens.has(name)) {
     const r = await fetch(`${base}/api/v1/sessions`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ name, password: PASSWORD }),
     });
-    return (await r.json()).token;
-  };
-  const post = async (name, path, body) => {
-    const r = await fetch(`${base}/api/v1${path}`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${await token(name)}`, "Content-Type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    if (!r.ok) throw new Error(`POST ${path} as ${name}: ${r.status} ${await r.text()}`);
-    return r.json();
-  };
+    tokens.set(name, (await r.json()).token);
+  }
+  return tokens.get(name);
+}
+async function apiPost(name, path, body) {
+  const r = await fetch(`${base}/api/v1${path}`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${await apiToken(name)}`, "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!r.ok) throw new Error(`POST ${path} as ${name}: ${r.status} ${await r.text()}`);
+  return r.json();
+}
+// Order line windows 10 to 12 days ahead: past every purpose's notice.
+function orderWindow() {
   const day = 24 * 3600e3;
   const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
-  const window = { window_start: iso(Date.now() + 10 * day), window_end: iso(Date.now() + 12 * day) };
-  const o = await post("in-requester", "/orders", {
+  return { window_start: iso(Date.now() + 10 * day), window_end: iso(Date.now() + 12 * day) };
+}
+
+// Raises, submits, approves and delivers a two-line order with the API
+// alone; returns its number.
+async function orderDeliveredThroughApi() {
+  const window = orderWindow();
+  const o = await apiPost("in-requester", "/orders", {
     agreement: "RELOS-IN-RU",
     unit: "IN-INS-TABAR",
     facility: "RU-VLD",
@@ -420,9 +485,28 @@ async function orderDeliveredThroughApi() {
       { item: "WATER-FRESH", quantity: "100 tonne", ...window },
     ],
   });
-  await post("in-requester", `/orders/${o.number}/submit`, {});
-  await post("ru-approver", `/orders/${o.number}/approve`, {});
-  await post("ru-logistics", `/orders/${o.number}/deliver`, {});
+  await apiPost("in-requester", `/orders/${o.number}/submit`, {});
+  await apiPost("ru-approver", `/orders/${o.number}/approve`, {});
+  await apiPost("ru-logistics", `/orders/${o.number}/deliver`, {});
+  return o.number;
+}
+
+// An order of `side` ("in" or "ru") for 100 tonne of water, taken through
+// approval, delivery and receipt with the API alone; returns its number.
+async function receiptedThroughApi(side, unit, facility, settlement) {
+  const other = side === "in" ? "ru" : "in";
+  const o = await apiPost(`${side}-requester`, "/orders", {
+    agreement: "RELOS-IN-RU",
+    unit,
+    facility,
+    purpose: "port-call",
+    settlement,
+    lines: [{ item: "WATER-FRESH", quantity: "100 tonne", ...orderWindow() }],
+  });
+  await apiPost(`${side}-requester`, `/orders/${o.number}/submit`, {});
+  await apiPost(`${other}-approver`, `/orders/${o.number}/approve`, {});
+  await apiPost(`${other}-logistics`, `/orders/${o.number}/deliver`, {});
+  await apiPost(`${side}-receiver`, `/orders/${o.number}/receipt`, {});
   return o.number;
 }
 

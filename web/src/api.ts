@@ -169,3 +169,7 @@ export const post = <T>(path: string, body?: unknown, headers?: Record<string, s
   call<T>("POST", path, body ?? {}, headers);
 
 export const enc = encodeURIComponent;
+
+// A fresh Idempotency-Key: a form keeps one until its request succeeds, so
+// sending again after a lost answer acts once.
+export const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`);

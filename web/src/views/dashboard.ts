@@ -1,6 +1,6 @@
 import { enc, get, type Order } from "../api";
 import { agreements, allOrders, facilities } from "../data";
-import { errorBox, h, loading, table } from "../dom";
+import { errorBox, h, loading, table, when } from "../dom";
 import { mapLegend, worldMap, type Overlay } from "../map";
 import { fill, findRoute, firstArray } from "../routes";
 import type { Conflict } from "./exercises";
@@ -14,6 +14,8 @@ interface LedgerAlert {
   days: number;
   detail: string;
 }
+
+const isoNow = (days: number) => new Date(Date.now() + days * 864e5).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 export function orderLink(o: Order): HTMLElement {
   return h("a", { href: `/orders/${enc(o.number)}`, "data-link": true }, o.number);
@@ -111,22 +113,40 @@ export async function dashboardView(main: HTMLElement): Promise<void> {
     ),
   );
 
-  // Capacity conflicts, where the server reports them.
-  const conflictRoute = await findRoute("GET", /conflicts$/).catch(() => null);
-  if (conflictRoute) {
-    const box = h("div", null, loading("capacity conflicts"));
+  // Capacity conflicts at own facilities (what open orders ask beyond what
+  // is free), where the server reports them and the person may read them.
+  const conflictRoute = await findRoute("GET", /^\/capacity\/conflicts$/).catch(() => null);
+  const fsOwn = fs.status === "fulfilled" ? fs.value.filter((f) => f.owner === party()).map((f) => f.code) : [];
+  if (conflictRoute && (!conflictRoute.roles.length || has(...conflictRoute.roles)) && fsOwn.length) {
+    const box = h("div", { "data-testid": "capacity-alerts" }, loading("capacity conflicts"));
     alertCard.append(box);
     try {
-      const fsOwn = fs.status === "fulfilled" ? fs.value.filter((f) => f.owner === party()).map((f) => f.code) : [];
-      const lists = conflictRoute.pattern.includes("{")
-        ? await Promise.all(fsOwn.map(async (code) => firstArray<Conflict>(await get(fill(conflictRoute, code)))))
-        : [firstArray<Conflict>(await get(fill(conflictRoute)))];
+      // From now to a year ahead: what planning can still change.
+      const q = (f: string) => new URLSearchParams({ facility: f, from: isoNow(0), to: isoNow(365) });
+      const lists = await Promise.all(fsOwn.map(async (f) => firstArray<Conflict>(await get(`${fill(conflictRoute)}?${q(f)}`))));
       const all = lists.flat();
+      // The exercise an order belongs to, for a link to its planner.
+      const exerciseOf = new Map(orders.filter((o) => o.exercise).map((o) => [o.number, o.exercise]));
+      const orderCell = (n: string) => {
+        const x = exerciseOf.get(n) ?? (n.includes("/") ? n.split("/")[0] : "");
+        return h(
+          "span",
+          null,
+          exerciseOf.has(n) || !n.includes("/") ? h("a", { href: `/orders/${enc(n)}`, "data-link": true }, n) : n,
+          x ? [" (", h("a", { href: `/exercises/${enc(x)}`, "data-link": true }, x), ")"] : "",
+        );
+      };
       box.replaceChildren(
         h("h3", null, `Capacity conflicts (${all.length})`),
         table(
           ["Facility", "Resource", "From", "Short by", "Orders"],
-          all.map((c) => [c.facility, c.resource, c.from.slice(0, 16).replace("T", " "), String(c.demand - c.capacity), c.orders.join(", ")]),
+          all.map((c) => [
+            h("a", { href: `/registry?facility=${enc(c.facility)}`, "data-link": true }, c.facility),
+            c.resource,
+            when(c.from),
+            h("strong", { class: "neg" }, String(c.demand - c.capacity)),
+            c.orders.flatMap((o, i) => (i ? [", ", orderCell(o)] : [orderCell(o)])),
+          ]),
           "Capacity conflicts",
         ),
       );

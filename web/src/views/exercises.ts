@@ -3,11 +3,12 @@
 // (one row per berth, conflicts with what is already reserved shaded red),
 // and the capacity of each facility over the exercise's period (places
 // held against capacity, fuel stock against time).
-import { call, enc, get } from "../api";
+import { call, enc, get, newKey, post, type Order } from "../api";
 import { facilities } from "../data";
-import { badge, errorBox, h, loading, section, svg, table, when } from "../dom";
+import { actionForm, badge, errorBox, field, h, loading, section, svg, table, when } from "../dom";
+import { navigate } from "../main";
 import { fill, findRoute, firstArray, type ApiRoute } from "../routes";
-import { party } from "../session";
+import { has, party } from "../session";
 
 interface PortCall {
   unit: string;
@@ -84,14 +85,135 @@ interface Usage {
 const ms = (iso: string) => Date.parse(iso);
 const until = (c: Conflict, t1: number) => (c.to ? ms(c.to) : t1);
 
-export async function exerciseRoutes(): Promise<{ list: ApiRoute | null; one: ApiRoute | null; plan: ApiRoute | null; usage: ApiRoute | null }> {
-  const [list, one, plan, usage] = await Promise.all([
+interface ExerciseRoutes {
+  list: ApiRoute | null;
+  one: ApiRoute | null;
+  plan: ApiRoute | null;
+  usage: ApiRoute | null;
+  create: ApiRoute | null;
+  orders: ApiRoute | null;
+  raise: ApiRoute | null;
+}
+
+export async function exerciseRoutes(): Promise<ExerciseRoutes> {
+  const [list, one, plan, usage, create, orders, raise] = await Promise.all([
     findRoute("GET", /^\/exercises$/),
     findRoute("GET", /^\/exercises\/\{[^}]+\}$/),
     findRoute("GET", /^\/exercises\/\{[^}]+\}\/plan$/).then((r) => r ?? findRoute("POST", /^\/exercises\/\{[^}]+\}\/plan$/)),
     findRoute("GET", /^\/(facilities\/\{[^}]+\}\/(capacity|usage)|capacity\/\{[^}]+\}(\/usage)?)$/),
+    findRoute("POST", /^\/exercises$/),
+    findRoute("GET", /^\/exercises\/\{[^}]+\}\/orders$/),
+    findRoute("POST", /^\/exercises\/\{[^}]+\}\/orders$/),
   ]);
-  return { list, one, plan, usage };
+  return { list, one, plan, usage, create, orders, raise };
+}
+
+// May the signed-in person use this route (by the roles it names)?
+const allowed = (r: ApiRoute | null): r is ApiRoute => !!r && (!r.roles.length || has(...r.roles));
+
+// An exercise plan as `relos exercise create FILE` reads it (JSON), to start
+// from: one call, 60 days ahead, at the first own or partner facility.
+function planTemplate(): string {
+  const day = 864e5;
+  const start = new Date(Math.ceil(Date.now() / day) * day + 60 * day);
+  const iso = (d: number) => new Date(start.getTime() + d * day).toISOString().replace(/\.\d{3}Z$/, "Z");
+  return JSON.stringify(
+    {
+      code: "",
+      name: "",
+      purpose: "exercise",
+      agreement: "",
+      start: iso(0),
+      end: iso(7),
+      parties: [],
+      units: [],
+      facilities: [],
+      calls: [{ unit: "", facility: "", arrive: iso(1), depart: iso(3), lines: [{ item: "BERTH-DAY", quantity: "2 berth-day" }] }],
+    },
+    null,
+    2,
+  );
+}
+
+// The form that creates an exercise from its plan: the JSON of a plan file,
+// typed or loaded from a file; the API's refusal names the field.
+function createForm(route: ApiRoute): HTMLElement {
+  const text = h("textarea", { "data-field": "plan", rows: 16, spellcheck: "false", class: "code" });
+  text.value = planTemplate();
+  const file = h("input", { type: "file", accept: ".json,application/json" });
+  file.addEventListener("change", async () => {
+    const f = file.files?.[0];
+    if (f) text.value = await f.text();
+  });
+  const form = actionForm(
+    "Create an exercise",
+    "exercise-create",
+    [
+      h("p", { class: "muted" }, "The exercise's plan as JSON, the same as a plan file for relos exercise create: period, parties, units, facilities and port calls with their lines."),
+      field("x-file", "Load a plan file (optional)", file),
+      field("x-plan", "Plan (JSON)", text),
+    ],
+    "Create exercise",
+    async () => {
+      let body: unknown;
+      try {
+        body = JSON.parse(text.value);
+      } catch (e) {
+        throw Object.assign(new Error(`The plan is not JSON: ${(e as Error).message}`), { field: "plan" });
+      }
+      const x = await post<Exercise>(fill(route), body);
+      setTimeout(() => navigate(`/exercises/${enc(x.code)}`));
+      return `Exercise ${x.code} created.`;
+    },
+  );
+  return h("details", { class: "card" }, h("summary", null, "Create an exercise"), form);
+}
+
+// The exercise's orders, and the action that raises them from the plan:
+// one draft order per port call of the person's party, at the berth times
+// the plan gives; raising again returns the same orders.
+async function ordersSection(r: ExerciseRoutes, x: Exercise): Promise<HTMLElement> {
+  const box = section("Orders", "xorders-h", loading("the exercise's orders"));
+  const list = h("div", null);
+  const show = async () => {
+    if (!r.orders) {
+      list.replaceChildren(h("p", { class: "muted" }, "This server does not list an exercise's orders."));
+      return;
+    }
+    const os = firstArray<Order>(await get(fill(r.orders, x.code)));
+    list.replaceChildren(
+      table(
+        ["Order", "Unit", "Facility", "State", "Lines"],
+        os.map((o) => [h("a", { href: `/orders/${enc(o.number)}`, "data-link": true }, o.number), o.unit, o.facility, badge(o.state), String(o.lines.length)]),
+        "Orders of this exercise",
+      ),
+    );
+  };
+  try {
+    await show();
+  } catch (e) {
+    list.replaceChildren(errorBox(e));
+  }
+  box.replaceChildren(h("h2", { id: "xorders-h" }, "Orders"), list);
+  if (allowed(r.raise) && x.parties.includes(party())) {
+    let key = newKey();
+    box.append(
+      actionForm(
+        "Raise the exercise's orders",
+        "exercise-orders",
+        [h("p", { class: "muted" }, `One draft order per port call of ${party()}'s units, with the berth times of the plan. Each is then submitted and approved like any other order.`)],
+        "Raise orders",
+        async () => {
+          const res = await post<Record<string, unknown>>(fill(r.raise!, x.code), {}, { "Idempotency-Key": key });
+          key = newKey();
+          const made = firstArray<Order>(res);
+          await show().catch((e) => list.replaceChildren(errorBox(e)));
+          return `${made.length} draft ${made.length === 1 ? "order" : "orders"} raised.`;
+        },
+      ),
+    );
+  }
+  return box;
 }
 
 export async function exercisesView(main: HTMLElement): Promise<void> {
@@ -101,6 +223,7 @@ export async function exercisesView(main: HTMLElement): Promise<void> {
     main.append(h("p", { class: "empty" }, "This server has no exercise routes."));
     return;
   }
+  if (allowed(r.create)) main.append(createForm(r.create));
   const wait = main.appendChild(loading("exercises"));
   const list = firstArray<Exercise>(await get(fill(r.list)));
   wait.remove();
@@ -258,7 +381,9 @@ export async function exerciseView(main: HTMLElement, params: Record<string, str
   );
   const planBox = section("Berth plan", "gantt-h", loading("the berth plan"));
   const capBox = section("Capacity over time", "cap-h");
-  main.append(planBox, capBox);
+  const ordersBox = h("div", null, loading("the exercise's orders"));
+  main.append(planBox, capBox, ordersBox);
+  void ordersSection(r, x).then((b) => ordersBox.replaceChildren(b));
   let conflicts: Conflict[] = [];
   let berthPlans: BerthPlan[] = [];
   if (r.plan) {

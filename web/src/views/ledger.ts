@@ -5,7 +5,7 @@
 // USD all have two), or in thousandths of the item's unit for
 // replacement-in-kind accounts. Actions are offered to finance officers
 // when the server has their route; the API checks the party's side again.
-import { enc, get, post } from "../api";
+import { enc, get, newKey, post } from "../api";
 import { agreements } from "../data";
 import { actionForm, badge, csvButton, errorBox, field, h, loading, section, svg, table, when } from "../dom";
 import { fill, findRoute, type ApiRoute } from "../routes";
@@ -184,7 +184,6 @@ const proposals = new Map<string, Row>();
 
 const today = () => new Date().toISOString().slice(0, 10);
 const dayIso = (d: string) => (d ? `${d}T00:00:00Z` : "");
-const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`);
 
 export async function ledgerView(main: HTMLElement, params: Record<string, string>): Promise<void> {
   main.append(h("h1", null, "Ledger"));
@@ -260,6 +259,8 @@ export async function ledgerView(main: HTMLElement, params: Record<string, strin
       if (finance && routes.createBill) {
         const from = h("input", { type: "date", "data-field": "from" });
         const to = h("input", { type: "date", "data-field": "to" });
+        // One key per form: a retry after a lost answer bills once.
+        let key = newKey();
         billActions.push(
           actionForm(
             "Bill receipted support",
@@ -273,7 +274,8 @@ export async function ledgerView(main: HTMLElement, params: Record<string, strin
               const b = await post<Bill>(fill(routes.createBill!, ag), {
                 ...(from.value ? { from: dayIso(from.value) } : {}),
                 ...(to.value ? { to: dayIso(to.value) } : {}),
-              });
+              }, { "Idempotency-Key": key });
+              key = newKey();
               setTimeout(reload(`Bill ${b.number} created for ${amount(b.total, b.currency)}.`));
               return `Bill ${b.number} created.`;
             },
@@ -344,9 +346,11 @@ export async function ledgerView(main: HTMLElement, params: Record<string, strin
         if (routes.rikDeliver && open.length && has("finance", "logistics-officer")) {
           const keySel = h("select", { "data-field": "key" }, open.map((x) => h("option", { value: str(x.key) }, `${str(x.key)} ${str(x.item)}`)));
           const qty = h("input", { "data-field": "quantity", placeholder: "12.5 tonne" });
+          let key = newKey();
           settle.push(
             actionForm("Return in kind", "rik", [h("div", { class: "row" }, field("rik-key", "Obligation", keySel), field("rik-q", "Quantity returned", qty))], "Record return", async () => {
-              const o = await post<Row>(fill(routes.rikDeliver!, keySel.value), { quantity: qty.value.trim() });
+              const o = await post<Row>(fill(routes.rikDeliver!, keySel.value), { quantity: qty.value.trim() }, { "Idempotency-Key": key });
+              key = newKey();
               setTimeout(reload(`Return recorded against ${str(o.key ?? keySel.value)}: ${str(o.status)}.`));
               return "Return recorded.";
             }),
@@ -357,29 +361,78 @@ export async function ledgerView(main: HTMLElement, params: Record<string, strin
         settle.push(h("h3", null, "Equal-value exchange"));
         // Without a route listing proposals, the ones seen on this screen.
         const shown = eve ?? [...proposals.values()].filter((x) => x.agreement === ag);
+        const acceptedBy = (x: Row) => (x.accepted_by as string[] | undefined) ?? [];
+        const acceptedNotice = (p: Row) =>
+          `Offset ${str(p.id)} is ${str(p.status)}${p.status === "accepted" ? ": posted" : `, accepted by ${acceptedBy(p).join(", ")}`}.`;
+        const mayAccept = (x: Row) => finance && !!routes.eveAccept && x.status === "proposed" && !acceptedBy(x).includes(party());
+        const accept = (x: Row) =>
+          h(
+            "button",
+            {
+              type: "button",
+              class: "small",
+              "data-offset": str(x.id),
+              "aria-label": `Accept offset ${str(x.id)}`,
+              onclick: async (e: Event) => {
+                const b = e.currentTarget as HTMLButtonElement;
+                const out = b.nextElementSibling as HTMLElement;
+                b.disabled = true;
+                out.replaceChildren(h("span", { class: "loading", role: "status" }, "Accepting…"));
+                try {
+                  const p = await post<Row>(fill(routes.eveAccept!, str(x.id)), {});
+                  proposals.set(str(p.id), p);
+                  void load(acceptedNotice(p));
+                } catch (err) {
+                  out.replaceChildren(errorBox(err));
+                  b.disabled = false;
+                }
+              },
+            },
+            "Accept",
+          );
         if (shown.length) {
-          const cols = ["id", "currency", "offset", "accepted_by", "status"];
-          settle.push(table(cols, shown.map((x) => cols.map((c) => (c === "offset" ? amount(Number(x.offset), str(x.currency)) : str(x[c])))), "Offset proposals"));
-        }
+          // Newest first; each leg is what one party's order is relieved of.
+          const rows = [...shown].sort((a, b) => str(b.proposed_at).localeCompare(str(a.proposed_at)));
+          const legs = (x: Row) =>
+            h("ul", { class: "plain" }, ((x.legs as Row[] | undefined) ?? []).map((l) => h("li", null, `${str(l.debtor)} owes less on ${str(l.order)}: ${str(l.amount)}`)));
+          settle.push(
+            table(
+              ["Proposal", "Proposed", "Offset", "Legs", "Accepted by", "Status", ""],
+              rows.map((x) => [
+                str(x.id),
+                when(str(x.proposed_at)),
+                amount(Number(x.offset), str(x.currency)),
+                legs(x),
+                acceptedBy(x).join(", ") || "—",
+                badge(str(x.status)),
+                mayAccept(x) ? [accept(x), h("div", { "aria-live": "polite" })] : x.status === "proposed" ? h("span", { class: "muted" }, "waiting for the other party") : "",
+              ]),
+              "Offset proposals",
+            ),
+          );
+        } else settle.push(h("p", { class: "empty" }, "No offset proposals."));
         if (finance && routes.evePropose) {
+          // One key per form: a retry after a lost answer proposes once.
+          let key = newKey();
           settle.push(
             actionForm("Propose an offset", "eve-propose", [h("p", { class: "muted" }, "Nets both parties' open equal-value-exchange claims; both finance officers must accept.")], "Propose offset", async () => {
-              const p = await post<Row>(fill(routes.evePropose!, ag), {});
+              const p = await post<Row>(fill(routes.evePropose!, ag), {}, { "Idempotency-Key": key });
+              key = newKey();
               proposals.set(str(p.id), p);
               setTimeout(reload(`Offset ${str(p.id)} proposed: ${amount(Number(p.offset), str(p.currency))}.`));
               return "Proposed.";
             }),
           );
         }
-        const pending = shown.filter((x) => x.status === "proposed" && !(x.accepted_by as string[] | undefined)?.includes(party()));
-        if (finance && routes.eveAccept) {
-          // The partner's proposal is named by its id, as they sent it.
-          const idIn = h("input", { "data-field": "id", value: str(pending[0]?.id ?? ""), placeholder: "RELOS-IN-RU-EVE-2026-000001" });
+        if (finance && routes.eveAccept && !eve) {
+          // No list of proposals on this server: the partner's proposal is
+          // named by its id, as they sent it.
+          const idIn = h("input", { "data-field": "id", placeholder: "RELOS-IN-RU-EVE-2026-000001" });
           settle.push(
             actionForm("Accept an offset", "eve-accept", [field("eve-id", "Proposal", idIn)], "Accept", async () => {
               const p = await post<Row>(fill(routes.eveAccept!, idIn.value.trim()), {});
               proposals.set(str(p.id), p);
-              setTimeout(reload(`Offset ${str(p.id)} is ${str(p.status)}.`));
+              setTimeout(reload(acceptedNotice(p)));
               return "Accepted.";
             }),
           );

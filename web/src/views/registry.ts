@@ -28,7 +28,7 @@ function facilityDetail(f: Facility): HTMLElement {
   );
 }
 
-export async function registryView(main: HTMLElement): Promise<void> {
+export async function registryView(main: HTMLElement, params: Record<string, string> = {}): Promise<void> {
   main.append(h("h1", null, "Registry"));
   const status = main.appendChild(loading("the registry"));
   const [fs, us, ags] = await Promise.allSettled([facilities(), units(), agreements()]);
@@ -39,6 +39,9 @@ export async function registryView(main: HTMLElement): Promise<void> {
   if (fs.status === "fulfilled") {
     const detail = h("div", { "aria-live": "polite" }, h("p", { class: "muted" }, "Choose a facility on the map or in the table."));
     const pick = (f: Facility) => detail.replaceChildren(facilityDetail(f));
+    // /registry?facility=CODE (a link from an alert) opens that facility.
+    const asked = fs.value.find((f) => f.code === params.facility);
+    if (asked) pick(asked);
     facSection.append(
       h("div", { class: "split" }, h("div", null, worldMap(fs.value, party(), pick), mapLegend(party())), detail),
       table(
