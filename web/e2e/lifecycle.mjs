@@ -353,19 +353,48 @@ try {
     await shot(req, "15-dashboard-missions");
   } else skip("mission planning");
 
-  // The exercise planner: the demo exercise's berth plan as a Gantt chart,
-  // seen by the Russian logistics officer, whose port the ships call at.
-  if (hasRoute(/^\/exercises$/) && hasRoute(/^\/exercises\/\{[^}]+\}$/) && hasRoute(/^\/exercises\/\{[^}]+\}\/plan$/)) {
-    await log.goto(`${APP}/exercises`);
-    await log.locator("main table, main p.empty").first().waitFor();
-    const first = log.locator("main table a").first();
-    if (await first.count()) {
-      await first.click();
-      await log.locator("svg.gantt .slot, #gantt-h-s .error").first().waitFor({ timeout: 30000 });
-      const err = await log.locator("#gantt-h-s .error").count() ? await log.locator("#gantt-h-s .error").first().innerText() : "";
-      check(!err && (await log.locator("svg.gantt .slot").count()) > 0, `the exercise's berth Gantt chart renders${err ? `: ${err}` : ""}`);
-      await shot(log, "16-exercise");
-    } else skip("exercise Gantt", "the demo has no exercise");
+  // The exercise planner. The demo's exercise has four Indian ships at
+  // Vladivostok, approved, holding its berths and billets; the Indian
+  // requester creates a second exercise whose first call comes while they
+  // are there, and raises its orders. The Russian logistics officer, whose
+  // port it is, sees its berth Gantt chart with the call in conflict, the
+  // conflicts, Vladivostok's capacity over time, and the alert on the dashboard.
+  if (hasOp("POST", /^\/exercises$/) && hasOp("GET", /^\/exercises\/\{[^}]+\}\/plan$/) && hasOp("POST", /^\/exercises\/\{[^}]+\}\/orders$/)) {
+    await req.goto(`${APP}/exercises`);
+    await req.getByText("Create an exercise", { exact: true }).first().click();
+    await req.getByLabel("Plan (JSON)").fill(JSON.stringify(harbourExercise(), null, 2));
+    await req.getByRole("button", { name: "Create exercise" }).click();
+    await req.waitForURL(/\/exercises\/E2E-HARBOUR$/);
+    await req.locator("svg.gantt .slot").first().waitFor({ timeout: 30000 });
+    check((await req.locator("h1").innerText()) === "E2E-HARBOUR", "the Indian requester creates an exercise from its plan and lands on its planner");
+    const raise = req.locator("form[data-action=exercise-orders]");
+    await raise.getByRole("button", { name: "Raise orders" }).click();
+    await raise.locator(".notice").waitFor({ timeout: 30000 });
+    const raised = await raise.locator(".notice").innerText();
+    check(/^2 orders raised: RELOS-IN-RU-\d{4}-\d+, RELOS-IN-RU-\d{4}-\d+/.test(raised), `the requester raises the exercise's orders: ${raised}`);
+    const xOrders = req.locator("#xorders-h-s tbody tr");
+    check((await xOrders.count()) === 2 && (await xOrders.allInnerTexts()).every((t) => /draft/.test(t)), "both orders are listed on the exercise as drafts");
+
+    await log.goto(`${APP}/exercises/E2E-HARBOUR`);
+    await log.locator("svg.gantt .slot, #gantt-h-s .error").first().waitFor({ timeout: 30000 });
+    const err = (await log.locator("#gantt-h-s .error").count()) ? await log.locator("#gantt-h-s .error").first().innerText() : "";
+    const slots = await log.locator("svg.gantt .slot").count();
+    const clashing = await log.locator("svg.gantt .slot.conflict").allTextContents();
+    check(!err && slots === 2 && clashing.length === 1 && clashing[0].includes("IN-INS-TABAR"),
+          `the berth Gantt chart shows ${slots} ships, IN-INS-TABAR's call in conflict${err ? `: ${err}` : ""}`);
+    const conflictRows = await log.locator("#gantt-h-s tbody tr").allInnerTexts();
+    check(conflictRows.some((t) => /accommodation/.test(t)) && conflictRows.some((t) => /berth/.test(t)),
+          `the conflicts table lists the billets and the berth short (${conflictRows.length} rows)`);
+    await log.locator("#cap-h-s [data-usage=RU-VLD] svg.capacity").first().waitFor();
+    check((await log.locator("#cap-h-s [data-usage=RU-VLD] svg.capacity").count()) > 1, "Vladivostok's capacity over time is drawn for its owner");
+    await log.locator("#gantt-h-s").scrollIntoViewIfNeeded();
+    await shot(log, "16-exercise");
+
+    await log.goto(`${APP}/`);
+    await log.getByTestId("capacity-alerts").locator("table").waitFor();
+    const alert = await log.getByTestId("capacity-alerts").innerText();
+    check(/RU-VLD/.test(alert) && /E2E-HARBOUR/.test(alert), "the Russian logistics officer's dashboard alerts to the conflicts at Vladivostok, linked to the exercise");
+    await shot(log, "19-dashboard-conflicts");
   } else skip("exercises");
 
   // A dispute: a second order taken to delivery through the API, then the
@@ -508,6 +537,48 @@ async function receiptedThroughApi(side, unit, facility, settlement) {
   await apiPost(`${other}-logistics`, `/orders/${o.number}/deliver`, {});
   await apiPost(`${side}-receiver`, `/orders/${o.number}/receipt`, {});
   return o.number;
+}
+
+// A second exercise at Vladivostok: the frigate's call overlaps the demo
+// exercise (which `relos demo` places 60 days after today), the
+// destroyer's comes after it has left.
+function harbourExercise() {
+  const day = 24 * 3600e3;
+  const t0 = Math.floor(Date.now() / day) * day + 60 * day;
+  const at = (d) => new Date(t0 + d * day).toISOString().replace(/\.\d{3}Z$/, "Z");
+  return {
+    code: "E2E-HARBOUR",
+    name: "Harbour phase (e2e)",
+    purpose: "exercise",
+    agreement: "RELOS-IN-RU",
+    start: at(0),
+    end: at(10),
+    parties: ["IN", "RU"],
+    units: ["IN-INS-TABAR", "IN-INS-KOLKATA"],
+    facilities: ["RU-VLD"],
+    calls: [
+      {
+        unit: "IN-INS-TABAR",
+        facility: "RU-VLD",
+        arrive: at(1),
+        depart: at(3),
+        lines: [
+          { item: "BERTH-DAY", quantity: "2 berth-day" },
+          { item: "ACCOM-BED", quantity: "200 bed-day", note: "100 ashore for two nights" },
+        ],
+      },
+      {
+        unit: "IN-INS-KOLKATA",
+        facility: "RU-VLD",
+        arrive: at(5),
+        depart: at(7),
+        lines: [
+          { item: "BERTH-DAY", quantity: "2 berth-day" },
+          { item: "FUEL-DL", quantity: "300 tonne" },
+        ],
+      },
+    ],
+  };
 }
 
 async function page0Dashboard(page) {

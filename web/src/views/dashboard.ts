@@ -3,7 +3,7 @@ import { agreements, allOrders, facilities } from "../data";
 import { errorBox, h, loading, table, when } from "../dom";
 import { mapLegend, worldMap, type Overlay } from "../map";
 import { fill, findRoute, firstArray } from "../routes";
-import type { Conflict } from "./exercises";
+import { shortBy, type Conflict } from "./exercises";
 import { has, party, session, waitingFor } from "../session";
 
 export const STATES = ["draft", "submitted", "approved", "rejected", "delivered", "receipted", "closed", "cancelled"];
@@ -14,8 +14,6 @@ interface LedgerAlert {
   days: number;
   detail: string;
 }
-
-const isoNow = (days: number) => new Date(Date.now() + days * 864e5).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 export function orderLink(o: Order): HTMLElement {
   return h("a", { href: `/orders/${enc(o.number)}`, "data-link": true }, o.number);
@@ -121,8 +119,7 @@ export async function dashboardView(main: HTMLElement): Promise<void> {
     const box = h("div", { "data-testid": "capacity-alerts" }, loading("capacity conflicts"));
     alertCard.append(box);
     try {
-      // From now to a year ahead: what planning can still change.
-      const q = (f: string) => new URLSearchParams({ facility: f, from: isoNow(0), to: isoNow(365) });
+      const q = (f: string) => new URLSearchParams({ facility: f });
       const lists = await Promise.all(fsOwn.map(async (f) => firstArray<Conflict>(await get(`${fill(conflictRoute)}?${q(f)}`))));
       const all = lists.flat();
       // The exercise an order belongs to, for a link to its planner.
@@ -144,7 +141,7 @@ export async function dashboardView(main: HTMLElement): Promise<void> {
             h("a", { href: `/registry?facility=${enc(c.facility)}`, "data-link": true }, c.facility),
             c.resource,
             when(c.from),
-            h("strong", { class: "neg" }, String(c.demand - c.capacity)),
+            h("strong", { class: "neg" }, String(shortBy(c))),
             c.orders.flatMap((o, i) => (i ? [", ", orderCell(o)] : [orderCell(o)])),
           ]),
           "Capacity conflicts",

@@ -52,11 +52,19 @@ export interface Conflict {
   resource: string;
   from: string;
   to: string | null; // null: from `from` onwards (a fuel stock that stays short)
-  capacity: number;
-  demand: number;
+  // At a partner's facility the server leaves out capacity and demand (the
+  // owner's internals) and counts the orders the caller may not see.
+  capacity?: number;
+  demand?: number;
+  shortfall?: number;
   orders: string[];
+  other_orders?: number;
   stock_unit?: string;
 }
+
+export const shortBy = (c: Conflict) => c.shortfall ?? (c.demand ?? 0) - (c.capacity ?? 0);
+const orNot = (v: number | undefined) => (v === undefined ? "—" : String(v));
+const ordersText = (c: Conflict) => [...c.orders, ...(c.other_orders ? [`${c.other_orders} of the partner's`] : [])].join(", ");
 interface Plan {
   berth_plans: BerthPlan[];
   conflicts: Conflict[];
@@ -144,7 +152,11 @@ function createForm(route: ApiRoute): HTMLElement {
   file.addEventListener("change", async () => {
     const f = file.files?.[0];
     if (f) text.value = await f.text();
+    key = newKey();
   });
+  // One key per plan sent: a retry after a lost answer creates it once.
+  let key = newKey();
+  text.addEventListener("input", () => (key = newKey()));
   const form = actionForm(
     "Create an exercise",
     "exercise-create",
@@ -161,7 +173,7 @@ function createForm(route: ApiRoute): HTMLElement {
       } catch (e) {
         throw Object.assign(new Error(`The plan is not JSON: ${(e as Error).message}`), { field: "plan" });
       }
-      const x = await post<Exercise>(fill(route), body);
+      const x = await post<Exercise>(fill(route), body, { "Idempotency-Key": key });
       setTimeout(() => navigate(`/exercises/${enc(x.code)}`));
       return `Exercise ${x.code} created.`;
     },
@@ -197,18 +209,23 @@ async function ordersSection(r: ExerciseRoutes, x: Exercise): Promise<HTMLElemen
   box.replaceChildren(h("h2", { id: "xorders-h" }, "Orders"), list);
   if (allowed(r.raise) && x.parties.includes(party())) {
     let key = newKey();
+    const submit = h("input", { type: "checkbox", id: "x-submit", "data-field": "submit" });
     box.append(
       actionForm(
         "Raise the exercise's orders",
         "exercise-orders",
-        [h("p", { class: "muted" }, `One draft order per port call of ${party()}'s units, with the berth times of the plan. Each is then submitted and approved like any other order.`)],
+        [
+          h("p", { class: "muted" }, `One order per port call of ${party()}'s units, with the berth times of the plan; raising again returns the same orders. Each is approved like any other order.`),
+          h("div", { class: "field check" }, submit, h("label", { for: "x-submit" }, "Submit them to the supplier at once")),
+        ],
         "Raise orders",
         async () => {
-          const res = await post<Record<string, unknown>>(fill(r.raise!, x.code), {}, { "Idempotency-Key": key });
+          const res = await post<{ created?: { number: string }[]; skipped?: string[] }>(fill(r.raise!, x.code), { submit: submit.checked }, { "Idempotency-Key": key });
           key = newKey();
-          const made = firstArray<Order>(res);
+          const made = res.created ?? [];
           await show().catch((e) => list.replaceChildren(errorBox(e)));
-          return `${made.length} draft ${made.length === 1 ? "order" : "orders"} raised.`;
+          const skipped = res.skipped?.length ? ` Not ${party()}'s: ${res.skipped.join("; ")}.` : "";
+          return `${made.length} ${made.length === 1 ? "order" : "orders"} raised: ${made.map((o) => o.number).join(", ") || "none"}.${skipped}`;
         },
       ),
     );
@@ -265,7 +282,7 @@ function gantt(bp: BerthPlan, conflicts: Conflict[], t0: number, t1: number, cal
   for (const c of conflicts) {
     const from = Math.max(t0, ms(c.from)), to = Math.min(t1, until(c, t1));
     const band = svg("rect", { x: x(from), y: T - 2, width: Math.max(2, x(to) - x(from)), height: rows.length * rowH, class: "conflict-band" });
-    band.append(svg("title", {}, `${c.resource}: capacity ${c.capacity}, asked ${c.demand} (${c.orders.join(", ")})`));
+    band.append(svg("title", {}, `${c.resource}: short by ${shortBy(c)} (${ordersText(c)})`));
     chart.append(band);
   }
   rows.forEach((b, i) => {
@@ -355,11 +372,15 @@ export async function exerciseView(main: HTMLElement, params: Record<string, str
     return;
   }
   const wait = main.appendChild(loading("the exercise"));
-  const x = await get<Exercise>(fill(r.one, params.code)).catch((e) => {
+  // The exercise, with (from a server that sends them) the caller's
+  // party's orders for it by state and their costs.
+  const body = await get<Exercise & { exercise?: Exercise; order_states?: Record<string, number>; costs?: Record<string, Record<string, string>> }>(fill(r.one, params.code)).catch((e) => {
     wait.remove();
     throw e;
   });
   wait.remove();
+  const x: Exercise = body.exercise ?? body;
+  const money = (m: Record<string, string> | undefined) => Object.values(m ?? {}).join(", ");
   const t0 = ms(x.start), t1 = ms(x.end);
   main.append(
     h(
@@ -374,6 +395,8 @@ export async function exerciseView(main: HTMLElement, params: Record<string, str
         ["To", when(x.end)],
         ["Parties", x.parties.join(", ")],
         ["Units", x.units.join(", ")],
+        ...(body.order_states ? [["Orders of " + party(), Object.entries(body.order_states).map(([k, n]) => `${n} ${k}`).join(", ") || "none yet"]] : []),
+        ...(money(body.costs?.quoted) ? [["Quoted at approval", money(body.costs?.quoted)]] : []),
       ].map(([k, v]) => [h("dt", null, k), h("dd", null, v)]),
     ),
     x.description ? h("p", null, x.description) : "",
@@ -408,7 +431,7 @@ export async function exerciseView(main: HTMLElement, params: Record<string, str
         h("h3", null, `Conflicts (${conflicts.length})`),
         table(
           ["Facility", "Resource", "From", "To", "Capacity", "Asked", "Short by", "Orders"],
-          conflicts.map((c) => [c.facility, c.resource, when(c.from), c.to ? when(c.to) : "onwards", String(c.capacity), String(c.demand), h("strong", { class: "neg" }, String(c.demand - c.capacity)), c.orders.join(", ")]),
+          conflicts.map((c) => [c.facility, c.resource, when(c.from), c.to ? when(c.to) : "onwards", orNot(c.capacity), orNot(c.demand), h("strong", { class: "neg" }, String(shortBy(c))), ordersText(c)]),
           "Capacity conflicts",
         ),
       );
@@ -432,7 +455,7 @@ export async function exerciseView(main: HTMLElement, params: Record<string, str
   const q = new URLSearchParams({ from: x.start, to: x.end });
   if (others.length) capBox.append(h("p", { class: "muted" }, `What else is held at ${others.join(", ")} is for its owner to see.`));
   for (const f of x.facilities.filter((c) => own.has(c))) {
-    const box = h("div", null, loading(`capacity at ${f}`));
+    const box = h("div", { "data-usage": f }, loading(`capacity at ${f}`));
     capBox.append(h("h3", null, f), box);
     try {
       const u = await get<Usage>(`${fill(r.usage, f)}?${q}`);
