@@ -136,7 +136,7 @@ async function signIn(name, { width = 1280, height = 800 } = {}) {
   check((await page.getByTestId("who").innerText()).startsWith(name), `${name} is signed in`);
   return page;
 }
-const shot = (page, name) => page.screenshot({ path: join(OUT, `${name}.png`) });
+const shot = (page, name, opts = {}) => page.screenshot({ path: join(OUT, `${name}.png`), ...opts });
 const state = (page) => page.locator(".title-row .badge").innerText();
 async function act(page, action, fill) {
   const form = page.locator(`form[data-action="${action}"]`);
@@ -310,7 +310,8 @@ try {
     await ruf.reload();
     if (listed) {
       const row = ruf.locator("#settle-h-s tr", { hasText: offsetId });
-      check((await row.innerText()).includes("IN") && (await row.innerText()).includes("proposed"), "Russian finance sees India's proposal, accepted by IN");
+      check(/\bIN\b/.test(await row.innerText()) && (await row.locator(`button[data-offset="${offsetId}"]`).count()) === 1,
+            `Russian finance sees India's proposal, accepted by IN, with an Accept button: ${(await row.innerText()).replace(/\s+/g, " ")}`);
       await row.scrollIntoViewIfNeeded();
       await shot(ruf, "17-offset-proposed");
       await ruf.locator(`button[data-offset="${offsetId}"]`).click();
@@ -341,7 +342,7 @@ try {
     check(legs >= 2 && (await req.locator("svg.map path.route").count()) === legs, `the mission planner draws a route of ${legs} legs on the map and lists them`);
     check((await req.locator("#stops-h-s").innerText()).includes("partner"), "the stops table names a partner stop");
     check((await req.locator("svg.fuel .fuel-line").count()) === 1, "the fuel profile is drawn");
-    await shot(req, "14-mission");
+    await shot(req, "14-mission", { fullPage: true });
     if (hasRoute(/^\/mission-plans\/orders$/)) {
       await req.getByRole("button", { name: "Create the draft orders" }).click();
       await req.locator("#sum-h-s .notice").waitFor({ timeout: 30000 });
@@ -387,14 +388,17 @@ try {
           `the conflicts table lists the billets and the berth short (${conflictRows.length} rows)`);
     await log.locator("#cap-h-s [data-usage=RU-VLD] svg.capacity").first().waitFor();
     check((await log.locator("#cap-h-s [data-usage=RU-VLD] svg.capacity").count()) > 1, "Vladivostok's capacity over time is drawn for its owner");
-    await log.locator("#gantt-h-s").scrollIntoViewIfNeeded();
-    await shot(log, "16-exercise");
+    await shot(log, "16-exercise", { fullPage: true });
 
     await log.goto(`${APP}/`);
     await log.getByTestId("capacity-alerts").locator("table").waitFor();
     const alert = await log.getByTestId("capacity-alerts").innerText();
     check(/RU-VLD/.test(alert) && /E2E-HARBOUR/.test(alert), "the Russian logistics officer's dashboard alerts to the conflicts at Vladivostok, linked to the exercise");
+    await log.getByTestId("capacity-alerts").scrollIntoViewIfNeeded();
     await shot(log, "19-dashboard-conflicts");
+    await log.getByTestId("capacity-alerts").getByRole("link", { name: "E2E-HARBOUR" }).first().click();
+    await log.locator("svg.gantt .slot").first().waitFor({ timeout: 30000 });
+    check((await log.locator("h1").innerText()) === "E2E-HARBOUR", "the alert's link opens the exercise's planner");
   } else skip("exercises");
 
   // A dispute: a second order taken to delivery through the API, then the

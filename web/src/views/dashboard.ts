@@ -122,27 +122,29 @@ export async function dashboardView(main: HTMLElement): Promise<void> {
       const q = (f: string) => new URLSearchParams({ facility: f });
       const lists = await Promise.all(fsOwn.map(async (f) => firstArray<Conflict>(await get(`${fill(conflictRoute)}?${q(f)}`))));
       const all = lists.flat();
-      // The exercise an order belongs to, for a link to its planner.
+      // The exercise an order belongs to, for a link to its planner (an
+      // order not yet raised is named "<exercise>/<call>").
       const exerciseOf = new Map(orders.filter((o) => o.exercise).map((o) => [o.number, o.exercise]));
-      const orderCell = (n: string) => {
-        const x = exerciseOf.get(n) ?? (n.includes("/") ? n.split("/")[0] : "");
-        return h(
-          "span",
-          null,
-          exerciseOf.has(n) || !n.includes("/") ? h("a", { href: `/orders/${enc(n)}`, "data-link": true }, n) : n,
-          x ? [" (", h("a", { href: `/exercises/${enc(x)}`, "data-link": true }, x), ")"] : "",
-        );
-      };
+      const exercisesIn = (c: Conflict) => [...new Set(c.orders.map((n) => exerciseOf.get(n) ?? (n.includes("/") ? n.split("/")[0] : "")).filter(Boolean))];
+      const link = (href: string, text: string) => h("a", { href, "data-link": true }, text);
+      const list = (xs: HTMLElement[]) => xs.flatMap((x, i) => (i ? [", ", x] : [x]));
       box.replaceChildren(
         h("h3", null, `Capacity conflicts (${all.length})`),
         table(
-          ["Facility", "Resource", "From", "Short by", "Orders"],
+          ["Where", "From", "Short by", "Involves"],
           all.map((c) => [
-            h("a", { href: `/registry?facility=${enc(c.facility)}`, "data-link": true }, c.facility),
-            c.resource,
-            when(c.from),
+            [link(`/registry?facility=${enc(c.facility)}`, c.facility), h("br"), c.resource],
+            when(c.from).replace(" 00:00Z", ""),
             h("strong", { class: "neg" }, String(shortBy(c))),
-            c.orders.flatMap((o, i) => (i ? [", ", orderCell(o)] : [orderCell(o)])),
+            [
+              h("ul", { class: "plain nowrap" }, exercisesIn(c).map((x) => h("li", null, link(`/exercises/${enc(x)}`, x)))),
+              h(
+                "details",
+                null,
+                h("summary", null, `${c.orders.length} ${c.orders.length === 1 ? "order" : "orders"}`),
+                list(c.orders.map((n) => (n.includes("/") ? h("span", null, n) : link(`/orders/${enc(n)}`, n)))),
+              ),
+            ],
           ]),
           "Capacity conflicts",
         ),

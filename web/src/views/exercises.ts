@@ -317,49 +317,69 @@ function gantt(bp: BerthPlan, conflicts: Conflict[], t0: number, t1: number, cal
 }
 
 // Places held of each counted resource over time against its capacity
-// (step lines), or the projected stock of each fuel grade.
+// (step lines, the capacity dashed), or the projected stock of each fuel
+// grade (in its unit; the API counts stock in thousandths).
 function capacityChart(u: Usage, t0: number, t1: number): HTMLElement {
   const out = h("div", { class: "cap-charts" });
+  const short = (v: number) => (v >= 10000 ? `${Math.round(v / 1000).toLocaleString("en-GB")}k` : v.toLocaleString("en-GB", { maximumFractionDigits: 1 }));
   for (const r of u.resources) {
     const W = 420, H = 120, L = 44, R = 8, T = 10, B = 20;
     const x = (t: number) => L + ((Math.min(Math.max(t, t0), t1) - t0) / Math.max(1, t1 - t0)) * (W - L - R);
-    let pts: [number, number][];
-    let max: number;
-    if (r.stock && r.stock.length) {
-      pts = r.stock.map((p) => [ms(p.at), p.stock]);
-      max = Math.max(r.capacity, ...pts.map((p) => p[1]), 1);
+    const fuel = r.kind === "fuel" || r.stock !== undefined;
+    // Level changes as [time, change]; the level before t0 is `start`.
+    let start = 0;
+    const change = new Map<number, number>();
+    if (fuel) {
+      // The projection is the stock after each event from now on.
+      let level = r.capacity / 1000;
+      const steps = (r.stock ?? []).map((p) => [ms(p.at), p.stock / 1000] as const).sort((a, b) => a[0] - b[0]);
+      for (const [t, v] of steps) {
+        if (t <= t0) start = v;
+        else change.set(t, (change.get(t) ?? 0) + v - level);
+        level = v;
+      }
+      if (!steps.length || steps[0][0] > t0) start = r.capacity / 1000;
     } else {
       // Changes at the same instant are summed, so a ship leaving as another
       // arrives is no dip.
-      const change = new Map<number, number>();
       for (const hd of r.held) {
-        change.set(ms(hd.start), (change.get(ms(hd.start)) ?? 0) + hd.amount);
-        change.set(ms(hd.end), (change.get(ms(hd.end)) ?? 0) - hd.amount);
+        const a = Math.max(ms(hd.start), t0);
+        start += ms(hd.start) <= t0 && ms(hd.end) > t0 ? hd.amount : 0;
+        if (ms(hd.start) > t0) change.set(a, (change.get(a) ?? 0) + hd.amount);
+        if (ms(hd.end) > t0) change.set(ms(hd.end), (change.get(ms(hd.end)) ?? 0) - hd.amount);
       }
-      const events = [...change].sort((a, b) => a[0] - b[0]);
-      let level = 0;
-      pts = [[t0, 0]];
-      for (const [t, d] of events) {
-        pts.push([t, level]);
-        level += d;
-        pts.push([t, level]);
-      }
-      pts.push([t1, level]);
-      max = Math.max(r.capacity, ...pts.map((p) => p[1]), 1);
     }
+    let level = start;
+    const pts: [number, number][] = [[t0, level]];
+    for (const [t, d] of [...change].sort((a, b) => a[0] - b[0])) {
+      if (t >= t1) break;
+      pts.push([t, level]);
+      level += d;
+      pts.push([t, level]);
+    }
+    pts.push([t1, level]);
+    const limit = fuel ? 0 : r.capacity;
+    const max = Math.max(limit, ...pts.map((p) => p[1]), 1);
     const y = (v: number) => T + (1 - v / max) * (H - T - B);
-    const over = pts.some((p) => p[1] > r.capacity) && !r.stock?.length;
+    const over = !fuel && pts.some((p) => p[1] > r.capacity);
+    const peak = Math.max(...pts.map((p) => p[1]));
     const chart = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: `chart capacity${over ? " over" : ""}`, role: "img" });
-    chart.setAttribute("aria-label", `${r.resource} at ${u.facility}: capacity ${r.capacity}, peak ${Math.max(...pts.map((p) => p[1]))}`);
+    chart.setAttribute(
+      "aria-label",
+      fuel
+        ? `${r.resource} at ${u.facility}: stock from ${short(start)} to ${short(level)} ${r.detail}, lowest ${short(Math.min(...pts.map((p) => p[1])))}`
+        : `${r.resource} at ${u.facility}: capacity ${r.capacity}, peak ${peak}`,
+    );
     chart.append(
-      svg("line", { x1: L, x2: W - R, y1: y(r.capacity), y2: y(r.capacity), class: "reserve" }),
+      fuel ? "" : svg("line", { x1: L, x2: W - R, y1: y(r.capacity), y2: y(r.capacity), class: "reserve" }),
       svg("path", { d: pts.map((p, i) => `${i ? "L" : "M"}${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join(""), class: "fuel-line" }),
-      svg("text", { x: L - 4, y: y(r.capacity) + 4, "text-anchor": "end" }, String(r.capacity)),
+      svg("text", { x: L - 4, y: y(max) + 4, "text-anchor": "end" }, short(max)),
       svg("text", { x: L - 4, y: y(0) + 4, "text-anchor": "end" }, "0"),
       svg("text", { x: L, y: H - 4 }, new Date(t0).toISOString().slice(5, 10)),
       svg("text", { x: W - R, y: H - 4, "text-anchor": "end" }, new Date(t1).toISOString().slice(5, 10)),
     );
-    out.append(h("figure", null, h("figcaption", null, `${r.resource}${r.detail ? ` (${r.detail})` : ""}`), chart));
+    const caption = fuel ? `${r.resource}: stock in ${r.detail || "its unit"}` : `${r.resource}${r.detail ? ` (${r.detail})` : ""}: ${peak} of ${r.capacity} held at the peak`;
+    out.append(h("figure", null, h("figcaption", null, caption), chart));
   }
   return out;
 }
@@ -395,7 +415,7 @@ export async function exerciseView(main: HTMLElement, params: Record<string, str
         ["To", when(x.end)],
         ["Parties", x.parties.join(", ")],
         ["Units", x.units.join(", ")],
-        ...(body.order_states ? [["Orders of " + party(), Object.entries(body.order_states).map(([k, n]) => `${n} ${k}`).join(", ") || "none yet"]] : []),
+        ...(body.order_states ? [["Orders", Object.entries(body.order_states).map(([k, n]) => `${n} ${k}`).join(", ") || "none yet"]] : []),
         ...(money(body.costs?.quoted) ? [["Quoted at approval", money(body.costs?.quoted)]] : []),
       ].map(([k, v]) => [h("dt", null, k), h("dd", null, v)]),
     ),

@@ -400,11 +400,12 @@ export async function ledgerView(main: HTMLElement, params: Record<string, strin
               ["Proposal", "Proposed", "Offset", "Legs", "Accepted by", "Status", ""],
               rows.map((x) => [
                 str(x.id),
-                when(str(x.proposed_at)),
+                `${when(str(x.proposed_at))}${x.proposed_by ? ` by ${str(x.proposed_by)}` : ""}`,
                 amount(Number(x.offset), str(x.currency)),
                 legs(x),
                 acceptedBy(x).join(", ") || "—",
-                badge(str(x.status)),
+                // The server's state where it sends one (accepted-by-IN, posted).
+                badge(str(x.state ?? x.status)),
                 mayAccept(x) ? [accept(x), h("div", { "aria-live": "polite" })] : x.status === "proposed" ? h("span", { class: "muted" }, "waiting for the other party") : "",
               ]),
               "Offset proposals",
