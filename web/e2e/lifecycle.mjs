@@ -146,6 +146,7 @@ async function act(page, action, fill) {
 }
 
 let failed = null;
+let exerciseCreated = false;
 try {
   // The Indian requester: dashboard, then a new order.
   const req = await signIn("in-requester");
@@ -368,6 +369,7 @@ try {
     await req.waitForURL(/\/exercises\/E2E-HARBOUR$/);
     await req.locator("svg.gantt .slot").first().waitFor({ timeout: 30000 });
     check((await req.locator("h1").innerText()) === "E2E-HARBOUR", "the Indian requester creates an exercise from its plan and lands on its planner");
+    exerciseCreated = true;
     const raise = req.locator("form[data-action=exercise-orders]");
     await raise.getByRole("button", { name: "Raise orders" }).click();
     await raise.locator(".notice").waitFor({ timeout: 30000 });
@@ -454,6 +456,14 @@ try {
   await narrow.goto(`${APP}/orders`);
   await narrow.locator("table").waitFor();
   await shot(narrow, "09-orders-narrow");
+  if (exerciseCreated) {
+    // The exercise planner on a narrow screen: the charts scale down.
+    await narrow.goto(`${APP}/exercises/E2E-HARBOUR`);
+    await narrow.locator("svg.gantt .slot").first().waitFor({ timeout: 30000 });
+    const overflow = await narrow.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    check(overflow <= 0, `the exercise planner fits a 390-pixel screen (${overflow} px too wide)`);
+    await shot(narrow, "20-exercise-narrow", { fullPage: true });
+  }
 
   // Signing out revokes the token on the server: the old token is refused.
   const oldToken = await narrow.evaluate(() => sessionStorage.getItem("relos.token"));
