@@ -390,6 +390,23 @@ try {
           `the conflicts table lists the billets and the berth short (${conflictRows.length} rows)`);
     await log.locator("#cap-h-s [data-usage=RU-VLD] svg.capacity").first().waitFor();
     check((await log.locator("#cap-h-s [data-usage=RU-VLD] svg.capacity").count()) > 1, "Vladivostok's capacity over time is drawn for its owner");
+    // A tanker planned to arrive on the exercise's second day raises the
+    // diesel stock drawn for the rest of the exercise by its 800 tonne.
+    if (hasOp("POST", /^\/facilities\/\{[^}]+\}\/replenishments$/)) {
+      const dl = log.locator("#cap-h-s [data-usage=RU-VLD] svg.capacity[aria-label^='fuel:DL']");
+      const before = await dl.getAttribute("aria-label");
+      await log.getByText("Plan a fuel delivery into RU-VLD", { exact: true }).first().click();
+      const rp = log.locator("form[data-action=replenish]");
+      await rp.getByLabel("Grade").selectOption("DL");
+      await rp.getByLabel("Quantity").fill("800 tonne");
+      await rp.getByLabel("Arrives (UTC)").fill(harbourExercise().calls[0].arrive.slice(0, 16));
+      await rp.getByRole("button", { name: "Plan delivery" }).click();
+      await rp.locator(".notice").waitFor();
+      const after = await dl.getAttribute("aria-label");
+      const finalStock = (label) => Number(/ to ([\d,.]+) tonne/.exec(label)[1].replace(/,/g, ""));
+      check(finalStock(after) - finalStock(before) === 800 && /800 tonne DL planned/.test(await rp.locator(".notice").innerText()),
+            `the port's logistics officer plans a diesel delivery and the stock line rises: ${before} -> ${after}`);
+    }
     await shot(log, "16-exercise", { fullPage: true });
 
     await log.goto(`${APP}/`);

@@ -101,10 +101,12 @@ interface ExerciseRoutes {
   create: ApiRoute | null;
   orders: ApiRoute | null;
   raise: ApiRoute | null;
+  status: ApiRoute | null;
+  replenish: ApiRoute | null;
 }
 
 export async function exerciseRoutes(): Promise<ExerciseRoutes> {
-  const [list, one, plan, usage, create, orders, raise] = await Promise.all([
+  const [list, one, plan, usage, create, orders, raise, status, replenish] = await Promise.all([
     findRoute("GET", /^\/exercises$/),
     findRoute("GET", /^\/exercises\/\{[^}]+\}$/),
     findRoute("GET", /^\/exercises\/\{[^}]+\}\/plan$/).then((r) => r ?? findRoute("POST", /^\/exercises\/\{[^}]+\}\/plan$/)),
@@ -112,8 +114,10 @@ export async function exerciseRoutes(): Promise<ExerciseRoutes> {
     findRoute("POST", /^\/exercises$/),
     findRoute("GET", /^\/exercises\/\{[^}]+\}\/orders$/),
     findRoute("POST", /^\/exercises\/\{[^}]+\}\/orders$/),
+    findRoute("POST", /^\/exercises\/\{[^}]+\}\/status$/),
+    findRoute("POST", /^\/facilities\/\{[^}]+\}\/replenishments$/),
   ]);
-  return { list, one, plan, usage, create, orders, raise };
+  return { list, one, plan, usage, create, orders, raise, status, replenish };
 }
 
 // May the signed-in person use this route (by the roles it names)?
@@ -179,6 +183,21 @@ function createForm(route: ApiRoute): HTMLElement {
     },
   );
   return h("details", { class: "card" }, h("summary", null, "Create an exercise"), form);
+}
+
+// Moves the exercise through planned, active, completed or cancelled; the
+// version last read guards against a change made meanwhile (409).
+function statusForm(route: ApiRoute, x: Exercise): HTMLElement {
+  const to = h("select", { "data-field": "status" }, ["planned", "active", "completed", "cancelled"].map((st) => h("option", { value: st, selected: st === x.status }, st)));
+  const form = actionForm("Status", "exercise-status", [field("x-status", "Set the status to", to)], "Set status", async () => {
+    const headers: Record<string, string> = x.version === undefined ? {} : { "If-Match": `"${x.version}"` };
+    const changed = await call<Exercise>("POST", fill(route, x.code), { status: to.value }, headers);
+    // Read the exercise again, so its facts show the new status.
+    setTimeout(() => navigate(location.pathname), 600);
+    return `${x.code} is ${changed.status}.`;
+  });
+  form.classList.add("plain");
+  return form;
 }
 
 // The exercise's orders, and the action that raises them from the plan:
@@ -321,6 +340,7 @@ function gantt(bp: BerthPlan, conflicts: Conflict[], t0: number, t1: number, cal
 // grade (in its unit; the API counts stock in thousandths).
 function capacityChart(u: Usage, t0: number, t1: number): HTMLElement {
   const out = h("div", { class: "cap-charts" });
+  const full = (v: number) => v.toLocaleString("en-GB", { maximumFractionDigits: 3 });
   const short = (v: number) => (v >= 10000 ? `${Math.round(v / 1000).toLocaleString("en-GB")}k` : v.toLocaleString("en-GB", { maximumFractionDigits: 1 }));
   for (const r of u.resources) {
     const W = 420, H = 120, L = 44, R = 8, T = 10, B = 20;
@@ -367,7 +387,7 @@ function capacityChart(u: Usage, t0: number, t1: number): HTMLElement {
     chart.setAttribute(
       "aria-label",
       fuel
-        ? `${r.resource} at ${u.facility}: stock from ${short(start)} to ${short(level)} ${r.detail}, lowest ${short(Math.min(...pts.map((p) => p[1])))}`
+        ? `${r.resource} at ${u.facility}: stock from ${full(start)} to ${full(level)} ${r.detail}, lowest ${full(Math.min(...pts.map((p) => p[1])))}`
         : `${r.resource} at ${u.facility}: capacity ${r.capacity}, peak ${peak}`,
     );
     chart.append(
@@ -420,6 +440,7 @@ export async function exerciseView(main: HTMLElement, params: Record<string, str
       ].map(([k, v]) => [h("dt", null, k), h("dd", null, v)]),
     ),
     x.description ? h("p", null, x.description) : "",
+    allowed(r.status) ? statusForm(r.status, x) : "",
     section("Port calls", "calls-h", table(["#", "Unit", "Facility", "Arrive", "Depart"], x.calls.map((c, i) => [String(i + 1), c.unit, c.facility, when(c.arrive), when(c.depart)]), "Port calls")),
   );
   const planBox = section("Berth plan", "gantt-h", loading("the berth plan"));
@@ -477,12 +498,42 @@ export async function exerciseView(main: HTMLElement, params: Record<string, str
   for (const f of x.facilities.filter((c) => own.has(c))) {
     const box = h("div", { "data-usage": f }, loading(`capacity at ${f}`));
     capBox.append(h("h3", null, f), box);
-    try {
-      const u = await get<Usage>(`${fill(r.usage, f)}?${q}`);
-      box.replaceChildren(capacityChart(u, t0, t1));
-    } catch (e) {
-      // A partner's facility publishes no capacities: say so, in place.
-      box.replaceChildren(errorBox(e));
-    }
+    const draw = async () => {
+      try {
+        const u = await get<Usage>(`${fill(r.usage!, f)}?${q}`);
+        box.replaceChildren(capacityChart(u, t0, t1));
+        return u;
+      } catch (e) {
+        box.replaceChildren(errorBox(e));
+        return null;
+      }
+    };
+    const u = await draw();
+    const grades = (u?.resources ?? []).filter((res) => res.kind === "fuel").map((res) => res.resource.replace(/^fuel:/, ""));
+    if (allowed(r.replenish) && grades.length) capBox.append(replenishForm(r.replenish, f, grades, x, draw));
   }
+}
+
+// A planned delivery into one of the party's own fuel stocks, which the
+// stock projection (and so the chart above it) then counts.
+function replenishForm(route: ApiRoute, facility: string, grades: string[], x: Exercise, redraw: () => Promise<unknown>): HTMLElement {
+  const grade = h("select", { "data-field": "grade" }, grades.map((g) => h("option", { value: g }, g)));
+  const qty = h("input", { "data-field": "quantity", placeholder: "500 tonne" });
+  const at = h("input", { type: "datetime-local", "data-field": "at", value: x.start.slice(0, 16) });
+  const note = h("input", { "data-field": "note", placeholder: "tanker, convoy…" });
+  let key = newKey();
+  const form = actionForm(
+    `Plan a fuel delivery into ${facility}`,
+    "replenish",
+    [h("div", { class: "row" }, field(`rp-grade-${facility}`, "Grade", grade), field(`rp-q-${facility}`, "Quantity", qty), field(`rp-at-${facility}`, "Arrives (UTC)", at), field(`rp-note-${facility}`, "Note (optional)", note))],
+    "Plan delivery",
+    async () => {
+      const body = { id: key, grade: grade.value, quantity: qty.value.trim(), at: at.value ? `${at.value}:00Z` : "", note: note.value.trim() };
+      const res = await post<{ id: string; quantity?: string }>(fill(route, facility), body, { "Idempotency-Key": key });
+      key = newKey();
+      await redraw();
+      return `Delivery ${res.id} of ${res.quantity ?? body.quantity} ${body.grade} planned for ${when(body.at)}.`;
+    },
+  );
+  return h("details", { class: "card" }, h("summary", null, `Plan a fuel delivery into ${facility}`), form);
 }
