@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   generate->add_option("--min-handling", gen.min_handling);
   generate->add_option("--max-handling", gen.max_handling);
   generate->add_option("--forbidden", gen.forbidden_share);
+  generate->add_option("--variation", gen.berth_variation, "share by which a ship's handling time varies by berth");
   generate->add_flag("--weighted", gen.weighted);
 
   std::string file;
@@ -114,6 +115,7 @@ int main(int argc, char** argv) {
     MipOptions mip;
     mip.time_limit_seconds = baseline_limit;
     mip.reduced_cost_fixing = false;
+    mip.cbc_preprocess = true;
     mip.max_columns = 5'000'000;
     const auto started = std::chrono::steady_clock::now();
     relos::Result<MipOutcome> r = SolveTimeIndexedMip(*instance, mip);

@@ -37,6 +37,10 @@ struct MipOptions {
   // At most this long for the LP relaxation before pruning (0: no separate
   // limit); past it the call gives up with `lp_timed_out`.
   double lp_time_limit_seconds = 0;
+  // CBC's own preprocessing of the model. Off by default: CBC 2.10.8 crashes
+  // in it on some models (see RunCbc). The benchmark's "CBC alone" turns it
+  // on, as the cbc command line would have it.
+  bool cbc_preprocess = false;
 };
 
 struct MipOutcome {
