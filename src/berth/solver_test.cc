@@ -215,6 +215,33 @@ TEST(SolveTest, ProvesOptimalityOnAThirtyShipInstance) {
   EXPECT_TRUE(ValidateSchedule(in, r->schedule).ok());
 }
 
+// One berth; a long ship A (0 + 10) and two short ones B and C (1 + 2).
+// For a fixed order each ship starts as early as it can, so the six orders
+// are all the candidates: A first costs 10 + 11 + 13 = 34; a short ship, A,
+// the other one 2 + 13 + 14 = 29; both short ships first, keeping the berth
+// idle for A until time 5, 2 + 4 + 15 = 21. The optimum is 21, above the
+// trivial bound of 14, so only an exact method can prove it.
+TEST(SolveTest, ProvesThatTheLongShipShouldWait) {
+  Instance in;
+  in.arrival = {0, 1, 1};
+  in.berth_open = {0};
+  in.berth_close = {100};
+  in.handling = {{10}, {2}, {2}};
+  in.latest_departure = {15, 100, 100};
+  in.weight = {1, 1, 1};
+  ASSERT_EQ(TrivialLowerBound(in), 14);
+  for (Method method : {Method::kExact, Method::kAuto}) {
+    SolveOptions options;
+    options.method = method;
+    Result<SolveResult> r = SolveBerthAllocation(in, options);
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->objective, 21);
+    EXPECT_EQ(r->lower_bound, 21);
+    EXPECT_TRUE(r->proven_optimal);
+    EXPECT_EQ(r->schedule.ships[0].start, 5);
+  }
+}
+
 // One berth, two ships that both must finish by time 10 and each take 10.
 Instance TwoShipsOneSlot() {
   Instance in;
