@@ -417,7 +417,9 @@ Result<HeuristicResult> RunIteratedLocalSearch(const Instance& in, const Heurist
   int64_t best_penalized_cost = current_cost;
   int64_t since_best = 0;
   int64_t iteration = 0;
-  while (Clock::now() < deadline && (options.max_iterations == 0 || iteration < options.max_iterations)) {
+  auto stopped = [&] { return options.stop != nullptr && options.stop->load(std::memory_order_relaxed); };
+  while (Clock::now() < deadline && (options.max_iterations == 0 || iteration < options.max_iterations) &&
+         !stopped()) {
     ++iteration;
     search.Perturb();
     search.LocalSearch(deadline);

@@ -1,7 +1,10 @@
 #include "relos/berth/solver.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <optional>
+#include <thread>
 
 #include "relos/berth/heuristic.h"
 #include "relos/berth/time_indexed_mip.h"
@@ -67,19 +70,44 @@ Status RunExact(const Instance& in, double seconds, int64_t max_columns, double 
   return OkStatus();
 }
 
+// Folds a heuristic run into `best`. Finding nothing is not an error here:
+// another method may still.
+Status OfferHeuristic(const Result<HeuristicResult>& r, Best* best) {
+  if (!r.ok()) return r.status().code() == StatusCode::kResourceExhausted ? OkStatus() : r.status();
+  best->Offer(r->schedule, r->objective, "heuristic");
+  return OkStatus();
+}
+
 Status RunHeuristic(const Instance& in, double seconds, uint64_t seed, Best* best) {
   HeuristicOptions h;
   h.time_limit_seconds = seconds;
   h.seed = seed;
   h.start = best->schedule;
-  Result<HeuristicResult> r = RunIteratedLocalSearch(in, h);
-  if (!r.ok()) {
-    // Finding nothing is not an error here: another method may still.
-    if (r.status().code() == StatusCode::kResourceExhausted) return OkStatus();
-    return r.status();
-  }
-  best->Offer(r->schedule, r->objective, "heuristic");
-  return OkStatus();
+  return OfferHeuristic(RunIteratedLocalSearch(in, h), best);
+}
+
+// The exact model on this thread and the heuristic on a second core, both
+// until `seconds` pass or the model proves optimality. On congested
+// instances the model spends its time on the proof while better schedules
+// are still to be found; the search finds them alongside. The heuristic
+// starts from the current best and writes only its own result, which is
+// folded into `best` after both have ended.
+Status RunExactBesideHeuristic(const Instance& in, double seconds, uint64_t seed, Best* best) {
+  std::atomic<bool> stop{false};
+  HeuristicOptions h;
+  h.time_limit_seconds = seconds;
+  h.seed = seed;
+  h.start = best->schedule;
+  h.stop = &stop;
+  std::optional<Result<HeuristicResult>> found;
+  std::thread search([&] { found.emplace(RunIteratedLocalSearch(in, h)); });
+  // The LP has all the time: the heuristic goes on beside it whatever it
+  // takes (alone, it must leave the heuristic some time).
+  Status exact = RunExact(in, seconds, kAutoMaxColumns, 0, best);
+  if (!exact.ok() || best->proven_optimal) stop.store(true, std::memory_order_relaxed);
+  search.join();
+  RETURN_IF_ERROR(exact);
+  return OfferHeuristic(*found, best);
 }
 
 }  // namespace
@@ -121,9 +149,12 @@ Result<SolveResult> SolveBerthAllocation(const Instance& in, const SolveOptions&
       // instances the exact model can handle, which makes its pruning bite.
       const double warmup = std::min(0.25 * limit, 0.5 + 0.01 * in.num_ships());
       RETURN_IF_ERROR(RunHeuristic(in, warmup, options.seed, &best));
+      if (left() > 0.1 && !best.proven_optimal && best.schedule && std::thread::hardware_concurrency() >= 2) {
+        RETURN_IF_ERROR(RunExactBesideHeuristic(in, left(), options.seed + 1, &best));
+      }
       if (left() > 0.1 && !best.proven_optimal) {
-        // The LP may not take more than a third of what is left, so that a
-        // model too big for the budget still leaves the heuristic its time.
+        // One core, or no schedule yet: the model first, with at most a third
+        // of what is left for its LP, then the heuristic in the time left.
         RETURN_IF_ERROR(RunExact(in, left(), kAutoMaxColumns, left() / 3, &best));
       }
       if (left() > 0.1 && !best.proven_optimal && best.schedule) {

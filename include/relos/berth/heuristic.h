@@ -12,6 +12,7 @@
 // Thread-safety: the function is reentrant; nothing is shared between calls.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 
@@ -30,6 +31,9 @@ struct HeuristicOptions {
   int64_t max_iterations = 0;
   // A known feasible schedule to start from instead of the greedy one.
   std::optional<Schedule> start;
+  // When set, the search ends soon after another thread stores true here
+  // (the auto method stops it once the exact model has proved optimality).
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct HeuristicResult {

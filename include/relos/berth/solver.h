@@ -4,11 +4,13 @@
 // validator before returning it.
 //
 // kAuto runs the heuristic briefly for an incumbent, then the exact model with
-// that incumbent as cutoff when the model is small enough, and spends any time
-// left improving the best schedule heuristically. kExact and kHeuristic run
-// one method alone (kExact still seeds CBC with a greedy schedule).
+// that incumbent as cutoff when the model is small enough while the heuristic
+// goes on improving the best schedule on a second thread, until the limit or
+// a proof of optimality (with one hardware thread: the model, then the
+// heuristic in the time left). kExact and kHeuristic run one method alone
+// (kExact still seeds CBC with a greedy schedule).
 //
-// Thread-safety: reentrant.
+// Thread-safety: reentrant. kAuto uses up to two threads.
 #pragma once
 
 #include <cstdint>
