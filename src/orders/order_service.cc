@@ -140,20 +140,38 @@ OrderService::OrderService(storage::Store& store, const Clock& clock, std::vecto
     : store_(store), clock_(clock), observers_(std::move(observers)) {}
 
 Result<Order> OrderService::Create(const Actor& actor, const CreateOrderRequest& r) {
+  ASSIGN_OR_RETURN(std::vector<Order> made, CreateAll(actor, {r}));
+  return std::move(made.front());
+}
+
+Result<std::vector<Order>> OrderService::CreateAll(const Actor& actor, const std::vector<CreateOrderRequest>& requests) {
   if (actor.role != Role::kRequester) {
     return PermissionDenied("only a requester may raise an order; " + actor.ToString() + " is a " +
                                 std::string(Name(actor.role)),
                             "lifecycle.role");
   }
+  ASSIGN_OR_RETURN(auto txn, store_.BeginWrite());
+  const Timestamp now = clock_.Now();
+  std::vector<Order> made;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    Result<Order> o = CreateIn(*txn, actor, requests[i], now);
+    // Which of several requests failed; one alone is reported as before.
+    if (!o.ok()) return requests.size() == 1 ? o.status() : o.status().WithContext("orders[" + std::to_string(i) + "]");
+    made.push_back(*std::move(o));
+  }
+  RETURN_IF_ERROR(txn->Commit());
+  return made;
+}
+
+Result<Order> OrderService::CreateIn(storage::Transaction& txn, const Actor& actor, const CreateOrderRequest& r,
+                                     Timestamp now) {
   if (r.lines.empty()) return InvalidArgument("lines: an order needs at least one line", "lines");
   if (r.idempotency_key.size() > 128) return InvalidArgument("idempotency_key: longer than 128 characters", "idempotency_key");
   if (r.exercise.size() > 128) return InvalidArgument("exercise: longer than 128 characters", "exercise");
 
-  ASSIGN_OR_RETURN(auto txn, store_.BeginWrite());
-  const Timestamp now = clock_.Now();
   const std::string content_hash = ContentHash(actor.party, r);
   if (!r.idempotency_key.empty()) {
-    ASSIGN_OR_RETURN(std::optional<Order> prior, txn->FindOrderByIdempotencyKey(actor.party, r.idempotency_key));
+    ASSIGN_OR_RETURN(std::optional<Order> prior, txn.FindOrderByIdempotencyKey(actor.party, r.idempotency_key));
     if (prior) {
       if (prior->content_hash == content_hash) return *prior;
       return AlreadyExists("idempotency key '" + r.idempotency_key + "' was used for order " + prior->number +
@@ -162,17 +180,17 @@ Result<Order> OrderService::Create(const Actor& actor, const CreateOrderRequest&
     }
   }
 
-  auto agreement = txn->GetAgreement(r.agreement);
+  auto agreement = txn.GetAgreement(r.agreement);
   if (!agreement.ok()) return agreement.status().WithContext("agreement");
   // Another party's agreement or unit answers as if it did not exist, so
   // that guessing codes discloses nothing.
   if (!agreement->Binds(actor.party)) {
     return NotFound("agreement: agreement '" + r.agreement + "' not found", "storage.not_found");
   }
-  auto unit = txn->GetUnit(r.unit);
+  auto unit = txn.GetUnit(r.unit);
   if (!unit.ok()) return unit.status().WithContext("unit");
   if (unit->owner != actor.party) return NotFound("unit: unit '" + r.unit + "' not found", "storage.not_found");
-  auto facility = txn->GetFacility(r.facility);
+  auto facility = txn.GetFacility(r.facility);
   if (!facility.ok()) return facility.status().WithContext("facility");
   const std::string supplier = agreement->PartnerOf(actor.party);
   if (facility->owner != supplier) {
@@ -194,7 +212,7 @@ Result<Order> OrderService::Create(const Actor& actor, const CreateOrderRequest&
   for (size_t i = 0; i < r.lines.size(); ++i) {
     const LineRequest& lr = r.lines[i];
     const std::string path = "lines[" + std::to_string(i) + "]";
-    auto item = txn->GetCatalogItem(lr.item);
+    auto item = txn.GetCatalogItem(lr.item);
     if (!item.ok()) return item.status().WithContext(path + ".item");
     if (lr.quantity.milli() <= 0) return InvalidArgument(path + ".quantity: must be greater than zero", "quantity");
     auto q = lr.quantity.ConvertTo(item->unit);
@@ -228,15 +246,14 @@ Result<Order> OrderService::Create(const Actor& actor, const CreateOrderRequest&
   o.history.push_back({OrderState::kDraft, actor, now, ""});
 
   const int year = now.Year();
-  ASSIGN_OR_RETURN(int64_t count, txn->CountOrdersInYear(o.agreement, year));
+  ASSIGN_OR_RETURN(int64_t count, txn.CountOrdersInYear(o.agreement, year));
   char serial[32];
   std::snprintf(serial, sizeof serial, "-%04d-%06lld", year, static_cast<long long>(count + 1));
   o.number = o.agreement + serial;
 
-  ASSIGN_OR_RETURN(o.id, txn->InsertOrder(o));
-  for (OrderObserver* obs : observers_) RETURN_IF_ERROR(obs->OnTransition(*txn, Action::kCreate, o, o, actor));
-  RETURN_IF_ERROR(RecordOrder(*txn, actor, now, Action::kCreate, o));
-  RETURN_IF_ERROR(txn->Commit());
+  ASSIGN_OR_RETURN(o.id, txn.InsertOrder(o));
+  for (OrderObserver* obs : observers_) RETURN_IF_ERROR(obs->OnTransition(txn, Action::kCreate, o, o, actor));
+  RETURN_IF_ERROR(RecordOrder(txn, actor, now, Action::kCreate, o));
   return o;
 }
 

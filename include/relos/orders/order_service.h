@@ -93,6 +93,11 @@ class OrderService {
   // party bound by the agreement; AlreadyExists for a key reused with other
   // content (the same content returns the original order).
   Result<Order> Create(const Actor& actor, const CreateOrderRequest& request);
+  // Creates every draft of `requests` in one transaction, in order: all of
+  // them or, on the first error, none (the error names orders[i] when there
+  // are several). A request whose idempotency key was used with the same
+  // content returns the order made then.
+  Result<std::vector<Order>> CreateAll(const Actor& actor, const std::vector<CreateOrderRequest>& requests);
 
   // Transitions; each returns the order after the change. Errors: NotFound
   // (unknown order or not visible to the actor's party), PermissionDenied,
@@ -118,6 +123,9 @@ class OrderService {
   Result<std::vector<Order>> List(const Actor& actor, storage::OrderFilter filter);
 
  private:
+  // Create's checks and writes for one request inside `txn`; no commit.
+  Result<Order> CreateIn(storage::Transaction& txn, const Actor& actor, const CreateOrderRequest& request,
+                         Timestamp now);
   // Loads the order, checks the transition, lets `mutate` change it, checks
   // the result and stores it with its event, all in one transaction.
   template <typename Mutate>
