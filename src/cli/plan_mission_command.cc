@@ -136,12 +136,16 @@ Status RunPlanMission(const PlanMissionOptions& o, CliContext& ctx) {
     ASSIGN_OR_RETURN(orders::Actor actor, ctx.Actor());
     ASSIGN_OR_RETURN(std::vector<orders::CreateOrderRequest> drafts, ms::DraftOrders(reg, req, mp));
     const std::unique_ptr<orders::OrderService> order_service = NewOrderService(*store, *clock);
-    orders::OrderService& service = *order_service;
-    for (const orders::CreateOrderRequest& d : drafts) {
-      ASSIGN_OR_RETURN(orders::Order order, service.Create(actor, d));
+    // Every stop's order or none: one transaction.
+    std::vector<orders::Order> made;
+    if (!drafts.empty()) {
+      ASSIGN_OR_RETURN(made, order_service->CreateAll(actor, drafts));
+    }
+    for (size_t i = 0; i < made.size(); ++i) {
       // Keep stdout parseable in the machine formats.
       (ctx.json || o.geojson || o.kml ? *ctx.err : *ctx.out)
-          << "draft order " << order.number << " at " << d.facility << " (" << d.lines.size() << " lines)\n";
+          << "draft order " << made[i].number << " at " << drafts[i].facility << " (" << drafts[i].lines.size()
+          << " lines)\n";
     }
     if (drafts.empty()) (ctx.json || o.geojson || o.kml ? *ctx.err : *ctx.out) << "no partner stops: no orders drafted\n";
   }
@@ -162,6 +166,7 @@ void RegisterPlanMissionCommand(CLI::App& plan, CliContext& ctx) {
   cmd->add_option("--stop-hours", o->stop_hours, "hours alongside at each refuelling stop")->capture_default_str();
   cmd->add_option("--max-wait-days", o->max_wait_days,
                   "a leg may wait in port this long for a seasonal passage (the Northern Sea Route) to open")
+      ->check(CLI::Range(0.0, ms::kMaxWaitDays))
       ->capture_default_str();
   cmd->add_option("--objective", o->objective, "time, distance, partner-stops or cost")->capture_default_str();
   cmd->add_option("--purpose", o->purpose, "purpose of the draft orders")->capture_default_str();

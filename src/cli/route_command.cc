@@ -1,4 +1,5 @@
-// `relos route` (sea route between two positions or reference ports) and
+// `relos route` (sea route between two positions, reference ports or
+// registry facilities) and
 // `relos sealanes build|passages|ports` (the network that routes run on).
 // Thin: parse options, call relos::sealanes, print.
 #include <cstdlib>
@@ -9,6 +10,7 @@
 #include "cli/commands.h"
 #include "relos/core/time.h"
 #include "relos/planning/planning.h"
+#include "relos/registry/registry_service.h"
 #include "relos/sealanes/land.h"
 #include "relos/sealanes/network.h"
 #include "relos/sealanes/passage.h"
@@ -36,12 +38,19 @@ Result<planning::NetworkPtr> OpenNetwork(const std::string& flag) {
 }
 
 Status RunRoute(const RouteArgs& a, CliContext& ctx) {
-  if (a.from.empty() || a.to.empty()) return InvalidArgument("--from and --to are required", a.from.empty() ? "from" : "to");
+  if (a.from.empty() || a.to.empty()) return InvalidArgument("FROM and TO are required", a.from.empty() ? "from" : "to");
   ASSIGN_OR_RETURN(auto net, OpenNetwork(a.network));
-  Result<GeoPosition> from = planning::ParseRoutePlace(*net, a.from, "from");
-  if (!from.ok()) return from.status().WithContext("--from");
-  Result<GeoPosition> to = planning::ParseRoutePlace(*net, a.to, "to");
-  if (!to.ok()) return to.status().WithContext("--to");
+  // The database is opened only for a place that names a facility: routes
+  // between positions and reference ports need none.
+  const planning::RegistrySource registry = planning::LoadOnce([&ctx]() -> Result<registry::RegistryData> {
+    ASSIGN_OR_RETURN(storage::Store * store, ctx.Store());
+    ASSIGN_OR_RETURN(const Clock* clock, ctx.GetClock());
+    return registry::RegistryService(*store, *clock).Load();
+  });
+  Result<GeoPosition> from = planning::ParseRoutePlace(*net, a.from, "from", registry);
+  if (!from.ok()) return from.status().WithContext("from");
+  Result<GeoPosition> to = planning::ParseRoutePlace(*net, a.to, "to", registry);
+  if (!to.ok()) return to.status().WithContext("to");
   sl::RouteOptions options;
   std::stringstream avoid(a.avoid);
   for (std::string id; std::getline(avoid, id, ',');)
@@ -108,9 +117,9 @@ std::string ExecutableDir() {
 
 void RegisterRouteCommand(CLI::App& app, CliContext& ctx) {
   auto ra = std::make_shared<RouteArgs>();
-  CLI::App* route = app.add_subcommand("route", "sea route between two positions or reference ports");
-  route->add_option("--from", ra->from, "start: LAT,LON or a reference port")->required();
-  route->add_option("--to", ra->to, "destination: LAT,LON or a reference port")->required();
+  CLI::App* route = app.add_subcommand("route", "sea route between two positions, reference ports or facilities");
+  route->add_option("from,--from", ra->from, "start: LAT,LON, a reference port or a facility code")->required();
+  route->add_option("to,--to", ra->to, "destination: LAT,LON, a reference port or a facility code")->required();
   route->add_option("--speed", ra->speed, "speed in knots, for the ETA");
   route->add_option("--depart", ra->depart, "departure time, ISO 8601 (default: now)");
   route->add_option("--avoid", ra->avoid, "passages to avoid, comma-separated (suez,panama,malacca,nsr,...)");

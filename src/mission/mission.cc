@@ -23,18 +23,6 @@ Result<double> Factor(UnitOfMeasure from, UnitOfMeasure to) {
   return q.ToDouble() / 1000.0;
 }
 
-Result<Waypoint> Endpoint(const RegistryData& r, const std::string& facility, const std::optional<GeoPosition>& pos,
-                          const std::string& field) {
-  if (!facility.empty() && pos) return InvalidArgument("give a facility or a position for " + field + ", not both", field);
-  if (!facility.empty()) {
-    const Facility* f = FindFacility(r, facility);
-    if (!f) return NotFound("facility '" + facility + "' not found", field);
-    return Waypoint{f->code, f->name, f->position};
-  }
-  if (!pos) return InvalidArgument(field + " is required", field);
-  return Waypoint{"", "", *pos};
-}
-
 // The agreement in force at `at` binding `party` that opens fuel support for
 // `purpose`; the first by code. Also says why none does.
 const registry::Agreement* OpeningAgreement(const RegistryData& r, const std::string& party, Timestamp at,
@@ -82,6 +70,18 @@ std::vector<std::pair<Timestamp, double>> FreeToIssue(const std::vector<capacity
 
 }  // namespace
 
+Result<Waypoint> ResolveEnd(const RegistryData& r, const std::string& facility, const std::optional<GeoPosition>& pos,
+                          const std::string& field) {
+  if (!facility.empty() && pos) return InvalidArgument("give a facility or a position for " + field + ", not both", field);
+  if (!facility.empty()) {
+    const Facility* f = FindFacility(r, facility);
+    if (!f) return NotFound("facility '" + facility + "' not found", field);
+    return Waypoint{f->code, f->name, f->position};
+  }
+  if (!pos) return InvalidArgument(field + " is required", field);
+  return Waypoint{"", "", *pos};
+}
+
 Result<FuelProjections> ProjectFuel(storage::Transaction& txn, const RegistryData& r, Timestamp now) {
   FuelProjections out;
   for (const Facility& f : r.facilities) {
@@ -116,8 +116,8 @@ Result<MissionPlan> PlanMission(const RegistryData& r, const MissionRequest& req
                                std::to_string(unit->max_speed_kn) + " kn", "speed");
 
   PlanningProblem p;
-  ASSIGN_OR_RETURN(p.origin, Endpoint(r, req.from_facility, req.from_position, "from"));
-  ASSIGN_OR_RETURN(p.destination, Endpoint(r, req.to_facility, req.to_position, "to"));
+  ASSIGN_OR_RETURN(p.origin, ResolveEnd(r, req.from_facility, req.from_position, "from"));
+  ASSIGN_OR_RETURN(p.destination, ResolveEnd(r, req.to_facility, req.to_position, "to"));
   p.capacity = unit->fuel_capacity.ToDouble();
   p.initial_fuel = p.capacity * req.initial_fuel_fraction.value_or(1.0);
   p.reserve_fraction = req.reserve_fraction;

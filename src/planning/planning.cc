@@ -38,8 +38,17 @@ Result<NetworkPtr> OpenSeaLaneNetwork(const std::string& flag, const std::string
   return sealanes::SeaLaneNetwork::Load(path);
 }
 
+RegistrySource LoadOnce(std::function<Result<registry::RegistryData>()> load) {
+  auto kept = std::make_shared<std::optional<Result<registry::RegistryData>>>();
+  return [load = std::move(load), kept]() -> Result<const registry::RegistryData*> {
+    if (!*kept) kept->emplace(load());
+    if (!(*kept)->ok()) return (*kept)->status();
+    return &***kept;
+  };
+}
+
 Result<GeoPosition> ParseRoutePlace(const sealanes::SeaLaneNetwork& network, const std::string& text,
-                                    const std::string& field) {
+                                    const std::string& field, const RegistrySource& registry) {
   if (text.find(',') != std::string::npos) {
     auto ll = LatLon(text);
     if (!ll) return InvalidArgument("'" + text + "' is not LAT,LON in decimal degrees", field);
@@ -48,8 +57,12 @@ Result<GeoPosition> ParseRoutePlace(const sealanes::SeaLaneNetwork& network, con
     return *p;
   }
   Result<const sealanes::ReferencePort*> port = network.FindPort(text);
-  if (!port.ok()) return NotFound("'" + text + "' is neither LAT,LON nor a reference port", field);
-  return (*port)->position;
+  if (port.ok()) return (*port)->position;
+  if (!registry) return NotFound("'" + text + "' is neither LAT,LON nor a reference port", field);
+  ASSIGN_OR_RETURN(const registry::RegistryData* r, registry());
+  Result<ms::Waypoint> facility = ms::ResolveEnd(*r, text, std::nullopt, field);
+  if (!facility.ok()) return NotFound("'" + text + "' is neither LAT,LON, a reference port nor a facility", field);
+  return facility->position;
 }
 
 Status ParseMissionEnd(const std::string& text, const std::string& field, std::string* facility,

@@ -47,7 +47,9 @@ Json Api::OpenApi() const {
       params.push_back({{"name", p}, {"in", "path"}, {"required", true}, {"schema", {{"type", "string"}}}});
     }
     for (const auto& q : r.query) {
-      params.push_back({{"name", q}, {"in", "query"}, {"required", false}, {"schema", {{"type", "string"}}}});
+      Json param = {{"name", q}, {"in", "query"}, {"required", false}, {"schema", {{"type", "string"}}}};
+      if (auto d = r.query_descriptions.find(q); d != r.query_descriptions.end()) param["description"] = d->second;
+      params.push_back(param);
     }
     if (r.idempotency_key) {
       params.push_back({{"name", "Idempotency-Key"}, {"in", "header"}, {"required", false},

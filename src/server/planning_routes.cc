@@ -2,13 +2,13 @@
 // route` and `relos plan mission`, through relos::planning, answering the
 // same JSON as their --json output.
 //
-// A plan is made over the registry as the caller's party sees it: its own
-// units and facilities in full, its partners' facilities as the agreement
-// publishes them, nobody else's. The published face has no stock levels, so
-// a partner's stop is presumed able to refill the unit (its stock of a
-// compatible grade is taken as the unit's tank capacity); the supplier's
-// approval of the draft order is where the real stock is checked. A unit of
-// another party is 404, as one that does not exist.
+// A plan or a route is made over the registry as the caller's party sees
+// it: its own units and facilities, its partners' facilities (those the
+// agreement publishes to it), nobody else's; a unit or facility of anyone
+// else is 404, as one that does not exist. Stops offer what the capacity
+// module's projection leaves free to issue, as in the CLI, so a plan is the
+// CLI's plan; the answer names no stock level, only (in `excluded`) a
+// partner's stop that cannot refill the unit.
 #include <set>
 #include <sstream>
 
@@ -26,8 +26,9 @@ using orders::Role;
 
 namespace {
 
-// The registry `party` may plan over, for a mission of `unit`.
-registry::RegistryData PlanningView(registry::RegistryData all, const std::string& party, const std::string& unit) {
+// The registry `party` may plan over: for a mission, its own units (the
+// one planned among them); for a route, only the facilities count.
+registry::RegistryData PlanningView(registry::RegistryData all, const std::string& party) {
   registry::RegistryData view;
   std::set<std::string> partners;
   for (registry::Agreement& a : all.agreements) {
@@ -38,23 +39,11 @@ registry::RegistryData PlanningView(registry::RegistryData all, const std::strin
   for (registry::Party& p : all.parties) {
     if (p.code == party || partners.count(p.code)) view.parties.push_back(std::move(p));
   }
-  std::optional<Quantity> tank;
   for (registry::Unit& u : all.units) {
-    if (u.owner != party) continue;
-    if (u.code == unit) tank = u.fuel_capacity;
-    view.units.push_back(std::move(u));
+    if (u.owner == party) view.units.push_back(std::move(u));
   }
   for (registry::Facility& f : all.facilities) {
-    if (f.owner == party) {
-      view.facilities.push_back(std::move(f));
-    } else if (partners.count(f.owner)) {
-      f.capacities.clear();
-      for (registry::FuelStock& stock : f.fuel) {
-        stock.on_hand = tank.value_or(Quantity());
-        stock.capacity = stock.on_hand;
-      }
-      view.facilities.push_back(std::move(f));
-    }
+    if (f.owner == party || partners.count(f.owner)) view.facilities.push_back(std::move(f));
   }
   view.catalogue = std::move(all.catalogue);
   view.fuel_compatibility = std::move(all.fuel_compatibility);
@@ -62,11 +51,13 @@ registry::RegistryData PlanningView(registry::RegistryData all, const std::strin
 }
 
 // {unit, from, to, departure, speed?, objective?, reserve?, stop_hours?,
-// purpose?} as mission::MissionRequest.
+// max_wait_days?, purpose?} as mission::MissionRequest: what `relos plan
+// mission` takes but its leg table file (--legs).
 Result<mission::MissionRequest> MissionRequestFromJson(const Json& body) {
   if (!body.is_object()) return InvalidArgument("$: must be an object", "body");
   RETURN_IF_ERROR(orders::JsonOnlyKeys(
-      body, "$", {"unit", "from", "to", "departure", "speed", "objective", "reserve", "stop_hours", "purpose"}));
+      body, "$", {"unit", "from", "to", "departure", "speed", "objective", "reserve", "stop_hours", "max_wait_days",
+                 "purpose"}));
   mission::MissionRequest r;
   ASSIGN_OR_RETURN(r.unit, orders::JsonStringAt(body, "unit", "$", true));
   ASSIGN_OR_RETURN(std::string from, orders::JsonStringAt(body, "from", "$", true));
@@ -82,6 +73,8 @@ Result<mission::MissionRequest> MissionRequestFromJson(const Json& body) {
   r.reserve_fraction = reserve.value_or(r.reserve_fraction);
   ASSIGN_OR_RETURN(auto stop_hours, JsonNumberAt(body, "stop_hours", "$", 0, 240, true));
   r.stop_hours = stop_hours.value_or(r.stop_hours);
+  ASSIGN_OR_RETURN(auto max_wait_days, JsonNumberAt(body, "max_wait_days", "$", 0, mission::kMaxWaitDays, true));
+  r.max_wait_hours = max_wait_days.value_or(0) * 24;
   ASSIGN_OR_RETURN(std::string objective, orders::JsonStringAt(body, "objective", "$", false));
   if (!objective.empty()) {
     Result<mission::Objective> o = mission::ParseObjective(objective);
@@ -116,8 +109,8 @@ void Api::AddPlanningRoutes() {
   const std::set<Role> planners = {Role::kRequester, Role::kApprover, Role::kLogisticsOfficer, Role::kAdmin};
 
   router_.Add({"GET", "/api/v1/sea-routes",
-               "the shortest sea route between two places (LAT,LON or a reference port), as `relos route --json` "
-               "with its geometry as a GeoJSON LineString",
+               "the shortest sea route between two places (LAT,LON, a reference port or a facility), as `relos route "
+               "--json` with its geometry as a GeoJSON LineString",
                true, planners, 200, false, {"from", "to", "avoid", "max_draught", "beam", "depart", "speed"},
                [this](Call& c) -> Result<Reply> {
                  const auto& q = c.request.query;
@@ -141,14 +134,31 @@ void Api::AddPlanningRoutes() {
                    options.departure = *t;
                  }
                  ASSIGN_OR_RETURN(auto net, SeaLanes());
-                 Result<GeoPosition> from = planning::ParseRoutePlace(*net, q.at("from"), "from");
+                 // A facility code names one the caller's party may see;
+                 // any other answers as an unknown code.
+                 const planning::RegistrySource registry =
+                     planning::LoadOnce([this, &c]() -> Result<registry::RegistryData> {
+                       ASSIGN_OR_RETURN(registry::RegistryData all, registry::RegistryService(store_, clock_).Load());
+                       return PlanningView(std::move(all), c.actor.party);
+                     });
+                 Result<GeoPosition> from = planning::ParseRoutePlace(*net, q.at("from"), "from", registry);
                  if (!from.ok()) return from.status().WithContext("from");
-                 Result<GeoPosition> to = planning::ParseRoutePlace(*net, q.at("to"), "to");
+                 Result<GeoPosition> to = planning::ParseRoutePlace(*net, q.at("to"), "to", registry);
                  if (!to.ok()) return to.status().WithContext("to");
                  sealanes::RoutePlanner planner(*net, clock_);
                  ASSIGN_OR_RETURN(sealanes::Route route, planner.Plan(*from, *to, options));
                  return Reply{200, planning::RouteJson(route, true)};
-               }});
+               },
+               false,
+               {{"from", "required: LAT,LON in decimal degrees, the id or name of a reference port (`relos sealanes "
+                         "ports`), or the code of a facility the caller's party may see (its own, or a partner's "
+                         "under an agreement); an unknown or unseen code is 404 naming `from`"},
+                {"to", "required: as `from`"},
+                {"avoid", "passage ids to keep out of, comma-separated (at most 50)"},
+                {"max_draught", "the ship's draught in metres (0 < m <= 30)"},
+                {"beam", "the ship's beam in metres (0 < m <= 100)"},
+                {"depart", "ISO 8601 departure (default now): seasonal passages and the ETA"},
+                {"speed", "knots (0 < kn <= 100): adds the arrival and passage times"}}});
 
   // Both mission routes plan the same way; the second also drafts the orders.
   auto plan = [this](const Call& c, mission::MissionRequest* request,
@@ -157,8 +167,14 @@ void Api::AddPlanningRoutes() {
     ASSIGN_OR_RETURN(*request, MissionRequestFromJson(body));
     registry::RegistryService registry_service(store_, clock_);
     ASSIGN_OR_RETURN(registry::RegistryData all, registry_service.Load());
-    *view = PlanningView(std::move(all), c.actor.party, request->unit);
-    return planning::PlanMission(*view, *request, [this] { return SeaLanes(); }, clock_);
+    *view = PlanningView(std::move(all), c.actor.party);
+    // As the CLI: stops offer what the capacity projection leaves free.
+    mission::FuelProjections fuel;
+    {
+      ASSIGN_OR_RETURN(auto txn, store_.BeginRead());
+      ASSIGN_OR_RETURN(fuel, mission::ProjectFuel(*txn, *view, clock_.Now()));
+    }
+    return planning::PlanMission(*view, *request, [this] { return SeaLanes(); }, clock_, &fuel);
   };
   auto plan_json = [](const mission::MissionPlan& mp) {
     Json j = planning::MissionPlanJson(mp);
@@ -188,8 +204,7 @@ void Api::AddPlanningRoutes() {
                  ASSIGN_OR_RETURN(mission::MissionPlan mp, plan(c, &request, &view));
                  ASSIGN_OR_RETURN(std::vector<orders::CreateOrderRequest> drafts,
                                   mission::DraftOrders(view, request, mp));
-                 // One key per stop: a retry returns every order already
-                 // made and makes only those a failure left out.
+                 // One key per stop: a retry returns the orders made then.
                  for (orders::CreateOrderRequest& d : drafts) {
                    if (key.empty()) continue;
                    d.idempotency_key = key + "/" + d.facility;
@@ -199,11 +214,10 @@ void Api::AddPlanningRoutes() {
                                             "Idempotency-Key");
                    }
                  }
+                 // Every stop's order or none: one transaction.
+                 ASSIGN_OR_RETURN(std::vector<orders::Order> created, orders_.CreateAll(c.actor, drafts));
                  Json made = Json::array();
-                 for (const orders::CreateOrderRequest& d : drafts) {
-                   ASSIGN_OR_RETURN(orders::Order o, orders_.Create(c.actor, d));
-                   made.push_back(codec::ToJson(o));
-                 }
+                 for (const orders::Order& o : created) made.push_back(codec::ToJson(o));
                  Json j = plan_json(mp);
                  j["orders"] = made;
                  return Reply{201, j};

@@ -15,6 +15,7 @@
 #include "orders/testing/fixture.h"
 #include "relos/audit/verify.h"
 #include "relos/auth/auth_service.h"
+#include "relos/capacity/capacity.h"
 #include "relos/ledger/settlement.h"
 #include "relos/orders/lifecycle.h"
 #include "relos/planning/planning.h"
@@ -200,6 +201,44 @@ class ServerTest : public ::testing::Test {
   static Json HeloMission() {
     return {{"unit", relos::testing::kInHelo}, {"from", "IN-AIR"}, {"to", kHeloDestination},
             {"departure", "2026-06-01T00:00:00Z"}, {"purpose", "humanitarian"}};
+  }
+
+  // `relos plan mission --json` for `request` (relos::planning over the
+  // whole registry, with the capacity module's fuel projection, as the CLI
+  // plans) less what IN cannot see: CN's facility among those left out.
+  Json CliPlan(const mission::MissionRequest& request) {
+    registry::RegistryService registry(store_, fixture_.clock);
+    Result<registry::RegistryData> all = registry.Load();
+    EXPECT_TRUE(all.ok()) << all.status();
+    mission::FuelProjections fuel;
+    {
+      auto txn = store_.BeginRead();
+      EXPECT_TRUE(txn.ok());
+      auto projected = mission::ProjectFuel(**txn, *all, fixture_.clock.Now());
+      EXPECT_TRUE(projected.ok()) << projected.status();
+      fuel = *projected;
+    }
+    Result<mission::MissionPlan> plan = planning::PlanMission(*all, request, nullptr, fixture_.clock, &fuel);
+    EXPECT_TRUE(plan.ok()) << plan.status();
+    if (!plan.ok()) return Json();
+    Json cli = planning::MissionPlanJson(*plan);
+    Json seen = Json::array();
+    for (const auto& e : cli["excluded"]) {
+      if (e["facility"] != "CN-PORT") seen.push_back(e);
+    }
+    EXPECT_EQ(cli["excluded"].size(), seen.size() + 1);
+    cli["excluded"] = seen;
+    return cli;
+  }
+  // HeloMission() as the CLI takes it.
+  static mission::MissionRequest HeloRequest() {
+    mission::MissionRequest request;
+    request.unit = relos::testing::kInHelo;
+    request.from_facility = "IN-AIR";
+    request.to_position = GeoPosition::Make(0, 92).value();
+    request.departure = T("2026-06-01T00:00:00Z");
+    request.purpose = registry::Purpose::kHumanitarian;
+    return request;
   }
 
   // The fixture's standard request, as the API takes it.
@@ -487,6 +526,12 @@ TEST_F(ServerTest, OpenApiListsExactlyTheRouteTable) {
   ASSERT_EQ(doc.status, 200);
   Json j = doc.json();
   EXPECT_EQ(j["openapi"], "3.0.3");
+  // Query parameters say what they take: a sea route's ends may be facilities.
+  std::string from;
+  for (const auto& p : j["paths"]["/api/v1/sea-routes"]["get"]["parameters"]) {
+    if (p["name"] == "from") from = p.value("description", "");
+  }
+  EXPECT_NE(from.find("facility"), std::string::npos) << from;
   std::set<std::pair<std::string, std::string>> in_doc, in_table;
   for (const auto& [path, ops] : j["paths"].items()) {
     for (const auto& [method, op] : ops.items()) {
@@ -730,27 +775,10 @@ TEST_F(ServerTest, MissionPlanIsTheClisPlanOverWhatThePartySees) {
   EXPECT_EQ(geo["features"][0]["geometry"]["type"], "LineString");
   EXPECT_EQ(geo["features"][2]["geometry"]["type"], "Point");
 
-  // The CLI's JSON (relos::planning over the whole registry) for the same
-  // request differs only in what IN cannot see: CN's facility is named.
-  registry::RegistryService registry(store_, fixture_.clock);
-  RELOS_ASSERT_OK_AND_ASSIGN(registry::RegistryData all, registry.Load());
-  mission::MissionRequest request;
-  request.unit = relos::testing::kInHelo;
-  request.from_facility = "IN-AIR";
-  request.to_position = GeoPosition::Make(0, 92).value();
-  request.departure = T("2026-06-01T00:00:00Z");
-  request.purpose = registry::Purpose::kHumanitarian;
-  RELOS_ASSERT_OK_AND_ASSIGN(mission::MissionPlan cli_plan,
-                             planning::PlanMission(all, request, nullptr, fixture_.clock));
-  Json cli = planning::MissionPlanJson(cli_plan);
-  Json cli_excluded = Json::array();
-  for (const auto& e : cli["excluded"]) {
-    if (e["facility"] != "CN-PORT") cli_excluded.push_back(e);
-  }
-  EXPECT_EQ(cli["excluded"].size(), cli_excluded.size() + 1);
-  cli["excluded"] = cli_excluded;
+  // The CLI's JSON for the same request differs only in what IN cannot
+  // see: CN's facility is named.
   plan.erase("geojson");
-  EXPECT_EQ(plan, cli);
+  EXPECT_EQ(plan, CliPlan(HeloRequest()));
 
   // RU's planners cannot plan for IN's unit: the same 404 as for no unit.
   std::string guessed = c.Send("POST", "/api/v1/mission-plans", HeloMission().dump(), As("RU", Role::kAdmin)).body;
@@ -762,20 +790,39 @@ TEST_F(ServerTest, MissionPlanIsTheClisPlanOverWhatThePartySees) {
   EXPECT_NE(guessed.find("\"code\":\"not_found\""), std::string::npos) << guessed;
 }
 
-TEST_F(ServerTest, PartnerStockIsNeitherUsedNorDisclosedByAPlan) {
-  // RU's airbase is dry; IN cannot know that, so its plan still stops
-  // there (the supplier's approval will say), while the CLI's plan, which
-  // sees everything, leaves it out and cannot be flown.
+TEST_F(ServerTest, PartnerStopsOfferWhatTheFuelProjectionLeavesFreeAsInTheCli) {
+  // RU's airbase is dry now, with a tanker due before the flight: the
+  // projection, not the stock on hand, decides, through the API as in the
+  // CLI, and the answer names no stock level.
   RELOS_ASSERT_OK(fixture_.UpdateRegistry([](registry::RegistryData& d) {
     for (auto& f : d.facilities) {
       if (f.code == "RU-AIR") f.fuel[0].on_hand = Q("0 m3");
     }
   }));
   Client c = Connect();
+  Answer dry = c.Send("POST", "/api/v1/mission-plans", HeloMission().dump(), As("IN", Role::kRequester));
+  ASSERT_EQ(dry.status, 200) << dry.body;
+  EXPECT_EQ(dry.json()["feasible"], false) << dry.body;
+  Json dry_plan = dry.json();
+  dry_plan.erase("geojson");
+  EXPECT_EQ(dry_plan, CliPlan(HeloRequest()));
+  {
+    RELOS_ASSERT_OK_AND_ASSIGN(auto txn, store_.BeginWrite());
+    capacity::FuelReplenishment tanker{"tanker-1", "RU-AIR", "F-44", 0, T("2026-05-01T00:00:00Z"), "barge"};
+    RELOS_ASSERT_OK(capacity::AddReplenishment(*txn, relos::testing::As("RU", Role::kLogisticsOfficer), tanker,
+                                               Q("10 m3"), fixture_.clock.Now()));
+    RELOS_ASSERT_OK(txn->Commit());
+  }
   Answer a = c.Send("POST", "/api/v1/mission-plans", HeloMission().dump(), As("IN", Role::kRequester));
   ASSERT_EQ(a.status, 200) << a.body;
-  EXPECT_EQ(a.json()["feasible"], true);
-  EXPECT_EQ(a.body.find("on hand"), std::string::npos) << a.body;
+  Json plan = a.json();
+  EXPECT_EQ(plan["feasible"], true) << a.body;
+  ASSERT_EQ(plan["stops"].size(), 1u) << a.body;
+  EXPECT_EQ(plan["stops"][0]["facility"], "RU-AIR");
+  plan.erase("geojson");
+  EXPECT_EQ(plan, CliPlan(HeloRequest()));
+  EXPECT_EQ(a.body.find("on_hand"), std::string::npos) << a.body;
+  EXPECT_EQ(a.body.find("10000"), std::string::npos) << a.body;  // the tanker's litres
 }
 
 TEST_F(ServerTest, MissionOrdersAreDraftedOncePerIdempotencyKey) {
@@ -799,6 +846,78 @@ TEST_F(ServerTest, MissionOrdersAreDraftedOncePerIdempotencyKey) {
             403);
 }
 
+// Refuses to create any order at one facility, as a rule checked inside the
+// creating transaction would.
+class RefuseOrdersAt : public orders::OrderObserver {
+ public:
+  explicit RefuseOrdersAt(std::string facility) : facility_(std::move(facility)) {}
+  Status OnTransition(storage::Transaction&, Action action, const orders::Order&, const orders::Order& after,
+                      const orders::Actor&) override {
+    if (action == Action::kCreate && after.facility == facility_) {
+      return FailedPrecondition("no orders at " + facility_ + " this week", "test.refused");
+    }
+    return OkStatus();
+  }
+
+ private:
+  std::string facility_;
+};
+
+TEST_F(ServerTest, MissionOrdersAreDraftedAllOrNone) {
+  // A second RU airbase further east: the flight to 0,98 stops at RU-AIR,
+  // then at RU-AIR2.
+  RELOS_ASSERT_OK(fixture_.UpdateRegistry([](registry::RegistryData& d) {
+    for (const auto& f : std::vector<registry::Facility>(d.facilities)) {
+      if (f.code != "RU-AIR") continue;
+      registry::Facility second = f;
+      second.code = "RU-AIR2";
+      second.position = GeoPosition::Make(0, 92).value();
+      d.facilities.push_back(second);
+    }
+  }));
+  Json flight = HeloMission();
+  flight["to"] = "0,98";
+  auto headers = As("IN", Role::kRequester);
+  headers["Idempotency-Key"] = "helo-east-1";
+  const int64_t events = relos::testing::EventCount(store_);
+  auto order_count = [&] {
+    auto txn = store_.BeginRead();
+    EXPECT_TRUE(txn.ok());
+    auto stored = (*txn)->ListOrders(storage::OrderFilter{});
+    EXPECT_TRUE(stored.ok());
+    return stored.ok() ? stored->size() : size_t{999};
+  };
+  {
+    RefuseOrdersAt refuse("RU-AIR2");
+    orders::OrderService refusing(store_, fixture_.clock, {&refuse});
+    Api api(store_, fixture_.clock, auth_, refusing, nullptr, TestApiOptions());
+    HttpServer server(TestServerOptions(), [&api](const HttpRequest& r) { return api.Handle(r); }, nullptr);
+    RELOS_ASSERT_OK(server.Start());
+    Client c(server.port());
+    Answer a = c.Send("POST", "/api/v1/mission-plans/orders", flight.dump(), headers);
+    EXPECT_EQ(a.status, 409) << a.body;
+    EXPECT_EQ(a.json()["error"]["rule"], "test.refused") << a.body;
+    EXPECT_NE(a.body.find("orders[1]"), std::string::npos) << a.body;
+    server.Stop();
+  }
+  // The first stop's order, made before the second was refused, is gone
+  // with it.
+  EXPECT_EQ(order_count(), 0u);
+  EXPECT_EQ(relos::testing::EventCount(store_), events);
+
+  // Without the refusal both are made together, and a retry returns them.
+  Client c = Connect();
+  Answer made = c.Send("POST", "/api/v1/mission-plans/orders", flight.dump(), headers);
+  ASSERT_EQ(made.status, 201) << made.body;
+  ASSERT_EQ(made.json()["orders"].size(), 2u) << made.body;
+  EXPECT_EQ(made.json()["orders"][0]["facility"], "RU-AIR");
+  EXPECT_EQ(made.json()["orders"][1]["facility"], "RU-AIR2");
+  Answer again = c.Send("POST", "/api/v1/mission-plans/orders", flight.dump(), headers);
+  ASSERT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(again.json()["orders"], made.json()["orders"]);
+  EXPECT_EQ(order_count(), 2u);
+}
+
 TEST_F(ServerTest, PlanningInputIsValidatedNamingTheField) {
   Client c = Connect();
   const auto in = As("IN", Role::kRequester);
@@ -812,6 +931,7 @@ TEST_F(ServerTest, PlanningInputIsValidatedNamingTheField) {
       {"colour", "red", "$.colour"},        {"reserve", 1.5, "$.reserve"},        {"speed", -3, "$.speed"},
       {"stop_hours", "12", "$.stop_hours"}, {"departure", "soon", "$.departure"}, {"from", "91,0", "$.from"},
       {"objective", "fun", "$.objective"},  {"purpose", "war", "$.purpose"},      {"unit", 7, "$.unit"},
+      {"max_wait_days", -1, "$.max_wait_days"}, {"max_wait_days", 400, "$.max_wait_days"},
   };
   for (const Case& k : cases) {
     Json body = HeloMission();
@@ -884,6 +1004,35 @@ TEST_F(ServerTest, SeaRouteIsTheClisRouteWithItsGeometry) {
   Answer land = c.Send("GET", "/api/v1/sea-routes?from=23,79&to=0,75", "", in);  // central India
   EXPECT_EQ(land.status, 400) << land.body;
   EXPECT_EQ(land.json()["error"]["field"], "from");
+}
+
+TEST_F(ServerTest, SeaRoutesRunBetweenFacilitiesThePartyMaySee) {
+  if (TestNetworkPath().empty()) GTEST_SKIP() << "no sea-lane network: run scripts/build-data.sh BUILD_DIR";
+  Client c = Connect();
+  const auto in = As("IN", Role::kLogisticsOfficer);
+  const std::string when = "&depart=2026-06-01T00:00:00Z";
+  // IN's own base and its partner's: the route between their positions.
+  Answer by_code = c.Send("GET", "/api/v1/sea-routes?from=IN-VIZ&to=RU-VLD" + when, "", in);
+  ASSERT_EQ(by_code.status, 200) << by_code.body;
+  Answer by_position = c.Send("GET", "/api/v1/sea-routes?from=17.6868,83.2185&to=43.1056,131.8735" + when, "", in);
+  ASSERT_EQ(by_position.status, 200) << by_position.body;
+  EXPECT_GT(double(by_code.json()["distance_nm"]), 3000.0);
+  EXPECT_EQ(by_code.json(), by_position.json());
+  // A facility IN cannot see answers as one that does not exist.
+  Answer unseen = c.Send("GET", "/api/v1/sea-routes?from=CN-PORT&to=RU-VLD" + when, "", in);
+  Answer unknown = c.Send("GET", "/api/v1/sea-routes?from=NO-SUCH&to=RU-VLD" + when, "", in);
+  EXPECT_EQ(unseen.status, 404) << unseen.body;
+  EXPECT_EQ(unseen.json()["error"]["field"], "from") << unseen.body;
+  std::string renamed = unknown.body;
+  renamed.replace(renamed.find("NO-SUCH"), 7, "CN-PORT");
+  EXPECT_EQ(unseen.body, renamed);
+  Answer unknown_to = c.Send("GET", "/api/v1/sea-routes?from=IN-VIZ&to=NO-SUCH" + when, "", in);
+  EXPECT_EQ(unknown_to.status, 404);
+  EXPECT_EQ(unknown_to.json()["error"]["field"], "to") << unknown_to.body;
+  // The partner sees IN's base; the third party sees only its own.
+  EXPECT_EQ(c.Send("GET", "/api/v1/sea-routes?from=RU-VLD&to=IN-VIZ" + when, "", As("RU", Role::kAdmin)).status, 200);
+  EXPECT_EQ(c.Send("GET", "/api/v1/sea-routes?from=CN-PORT&to=IN-VIZ" + when, "", As("CN", Role::kAdmin)).status, 404);
+  EXPECT_EQ(c.Send("GET", "/api/v1/sea-routes?from=CN-PORT&to=0,75" + when, "", As("CN", Role::kAdmin)).status, 200);
 }
 
 // Rates, a bill and its payment through the API, over an OrderService that

@@ -516,6 +516,31 @@ TEST_F(CliRun, ARouteFollowsTheSeaAndIsNeverShorterThanTheGeodesic) {
   EXPECT_NE(inland.exit_code, 0);
 }
 
+// Facility codes are places too: the registry's position of each, joined
+// to the sea lanes as any position is.
+TEST_P(CliTest, ARouteBetweenFacilitiesIsTheRouteBetweenTheirPositions) {
+  if (!NetworkBuilt()) GTEST_SKIP() << "no sea-lane network next to " << RELOS_BINARY << " (scripts/build-data.sh)";
+  InitDemo();
+  auto position = [&](const std::string& code) {
+    const Json f = Json::parse(Ok({"facility", "show", code, "--json"}).out);
+    return f.at("position").at("lat").dump() + "," + f.at("position").at("lon").dump();
+  };
+  const std::string when = "2026-06-01T00:00:00Z";
+  Json by_code = Json::parse(Ok({"route", "IN-VTZ", "RU-VLD", "--depart", when, "--json"}).out);
+  Json by_position = Json::parse(
+      Ok({"route", "--from", position("IN-VTZ"), "--to", position("RU-VLD"), "--depart", when, "--json"}).out);
+  EXPECT_GT(by_code.at("distance_nm").get<double>(), 3000.0) << by_code.dump();
+  EXPECT_EQ(by_code.at("distance_nm"), by_position.at("distance_nm"));
+  EXPECT_EQ(by_code.at("waypoints"), by_position.at("waypoints"));
+  // A reference port and a facility mix; an unknown code names its end.
+  Json mixed = Json::parse(Ok({"route", "mumbai", "RU-VLD", "--json"}).out);
+  EXPECT_EQ(mixed.at("to"), by_code.at("to"));
+  Outcome unknown = Relos({"route", "IN-VTZ", "XX-NONE"});
+  EXPECT_NE(unknown.exit_code, 0);
+  EXPECT_NE(unknown.err.find("to: 'XX-NONE' is neither LAT,LON, a reference port nor a facility"), std::string::npos)
+      << unknown.err;
+}
+
 TEST_P(CliTest, AMissionPlansRefuellingAndItsDraftOrderGoesThroughTheLifecycle) {
   InitDemo();
   // A P-8I ferry flight from Arakkonam to Kamchatka: geodesic legs between

@@ -234,6 +234,50 @@ TEST_P(ServeTest, UsersLogInThroughTheServerWhichStopsOnSigterm) {
   EXPECT_EQ(code, 0);
 }
 
+// The API plans what `relos plan mission --json` plans for the same request
+// (the whole demo registry is IN's own or its partner's, so the two see the
+// same facilities): the same legs, stops, waits and JSON, but the GeoJSON
+// the API adds.
+TEST_P(ServeTest, AMissionPlanThroughTheApiIsTheClisPlan) {
+  if (!fs::exists(fs::path(RELOS_BINARY).parent_path() / "sealanes.bin")) {
+    GTEST_SKIP() << "no sea-lane network next to " << RELOS_BINARY << " (scripts/build-data.sh)";
+  }
+  int code = -1;
+  Relos("init --demo-registry", &code);
+  ASSERT_EQ(code, 0);
+  const std::string token = UserToken("in-log", "IN", "logistics-officer");
+  // A frigate from the Northern Fleet's base to Kamchatka, ready before the
+  // Northern Sea Route opens and allowed to wait for it.
+  const Json request = {{"unit", "IN-INS-TABAR"},      {"from", "RU-SVM"},       {"to", "RU-PKC"},
+                        {"departure", "2027-06-20T00:00:00Z"}, {"speed", 12},      {"objective", "distance"},
+                        {"reserve", 0.15},             {"stop_hours", 18},       {"max_wait_days", 30},
+                        {"purpose", "exercise"}};
+  const Json cli = RelosJson(
+      "plan mission --unit IN-INS-TABAR --from RU-SVM --to RU-PKC --depart 2027-06-20T00:00:00Z --speed 12 "
+      "--objective distance --reserve 0.15 --stop-hours 18 --max-wait-days 30 --purpose exercise --json");
+  ASSERT_TRUE(cli.is_object()) << Relos("plan mission --unit IN-INS-TABAR --from RU-SVM --to RU-PKC --depart "
+                                        "2027-06-20T00:00:00Z --max-wait-days 30 --json");
+  const int port = StartServer();
+  ASSERT_GT(port, 0);
+  Connection conn(port);
+  Reply r = conn.Call(http::verb::post, "/api/v1/mission-plans", token, request.dump());
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  Json api = r.body;
+  EXPECT_EQ(api["geojson"]["type"], "FeatureCollection");
+  api.erase("geojson");
+  EXPECT_EQ(api, cli);
+  // And the wait is taken: the route opens after the ship is ready.
+  double waited = 0;
+  for (const auto& leg : cli["legs"]) waited += leg["wait_hours"].get<double>();
+  EXPECT_GT(waited, 0) << cli.dump();
+  // The leg table is the CLI's alone: the API refuses it by name.
+  Json with_legs = request;
+  with_legs["legs"] = "/tmp/legs.bin";
+  Reply refused = conn.Call(http::verb::post, "/api/v1/mission-plans", token, with_legs.dump());
+  EXPECT_EQ(refused.status, 400) << refused.body.dump();
+  EXPECT_NE(refused.body.dump().find("$.legs"), std::string::npos) << refused.body.dump();
+}
+
 TEST_P(ServeTest, SettingsComeFromTomlThenEnvironmentThenFlags) {
   int code = -1;
   Relos("init --demo-registry", &code);

@@ -147,6 +147,11 @@ struct Plan {
 Result<Plan> PlanOverStops(const PlanningProblem& problem, const DistanceOracle& oracle);
 
 // A mission described in registry terms.
+// The longest wait in port for a seasonal passage that a request may ask
+// for (`relos plan mission --max-wait-days`, the API's max_wait_days): a
+// season comes round within a year.
+constexpr double kMaxWaitDays = 366;
+
 struct MissionRequest {
   std::string unit;  // unit code
   // A facility code or a position; exactly one of each pair.
@@ -163,6 +168,14 @@ struct MissionRequest {
   Objective objective = Objective::kTime;
   registry::Purpose purpose = registry::Purpose::kTransit;
 };
+
+// Where a mission or a sea route starts or ends: the facility `facility` of
+// `registry` (at its position; the sea router joins it to the network by
+// its harbour approach) or the bare `position`, exactly one of the two.
+// NotFound (reason `field`) for a facility not in `registry`;
+// InvalidArgument (reason `field`) for both or neither.
+Result<Waypoint> ResolveEnd(const registry::RegistryData& registry, const std::string& facility,
+                            const std::optional<GeoPosition>& position, const std::string& field);
 
 // A facility left out of the candidate stops, and why.
 struct Exclusion {

@@ -31,12 +31,23 @@ using NetworkPtr = std::shared_ptr<const sealanes::SeaLaneNetwork>;
 // corrupt file.
 Result<NetworkPtr> OpenSeaLaneNetwork(const std::string& flag, const std::string& executable_dir);
 
-// "LAT,LON" in decimal degrees, or the id or name of one of the network's
-// reference ports. InvalidArgument (reason `field`) for a malformed or
-// out-of-range position; NotFound (reason `field`) for anything else. The
-// message does not name the field: callers add it as context.
+// The registry a place may name a facility of, as the caller may see it;
+// called only for a place that is neither a position nor a reference port.
+using RegistrySource = std::function<Result<const registry::RegistryData*>()>;
+
+// `load` called at most once, on first use, its answer (or error) kept by
+// the returned source.
+RegistrySource LoadOnce(std::function<Result<registry::RegistryData>()> load);
+
+// "LAT,LON" in decimal degrees, the id or name of one of the network's
+// reference ports, or (with `registry`) a facility code: the facility's
+// position (mission::ResolveEnd, as the mission planner places its ends
+// and stops). InvalidArgument (reason `field`) for a malformed or
+// out-of-range position; NotFound (reason `field`) for anything else,
+// including a facility `registry` does not hold. The message does not name
+// the field: callers add it as context.
 Result<GeoPosition> ParseRoutePlace(const sealanes::SeaLaneNetwork& network, const std::string& text,
-                                    const std::string& field);
+                                    const std::string& field, const RegistrySource& registry = nullptr);
 
 // A mission end: "LAT,LON" sets `*position`, anything else is taken as a
 // facility code and set in `*facility`. InvalidArgument (reason `field`)

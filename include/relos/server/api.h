@@ -85,6 +85,8 @@ struct Route {
   // It creates, and a retry with the same Idempotency-Key header returns
   // what the first call made instead of making it again.
   bool idempotency_key = false;
+  // What each query parameter means, for OpenAPI (by name; may be partial).
+  std::map<std::string, std::string> query_descriptions;
 };
 
 // Maps a Status to its HTTP status: InvalidArgument 400, Unauthenticated
