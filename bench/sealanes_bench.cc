@@ -1,6 +1,7 @@
 // Sea-lane benchmarks (Google Benchmark): loading the network, a route
 // between two arbitrary sea positions (snapping included) and a route
-// between two facilities whose snap points are precomputed. Each reports
+// between two facilities whose snap points, and the destination's network
+// distances (RoutePlanner::Attach), are precomputed. Each reports
 // p50 and p90 per query as counters, since the targets are on the median.
 //
 // The network comes from $RELOS_SEALANES (default build/src/cli/sealanes.bin).
@@ -143,10 +144,16 @@ void BM_RouteArbitrarySeaPositions(benchmark::State& state) {
 }
 BENCHMARK(BM_RouteArbitrarySeaPositions)->Unit(benchmark::kMillisecond)->Iterations(400);
 
-void BM_RouteBetweenFacilities(benchmark::State& state) {
+// Facilities are places routes lead to again and again: each is snapped
+// once, and (`attached`) given its network distances once (RoutePlanner::
+// Attach), as a long-running process keeps them. Neither is timed.
+void RouteBetweenFacilities(benchmark::State& state, bool attached) {
   RoutePlanner planner(Network(), Clock());
   std::vector<SeaAnchor> anchors;
-  for (const ReferencePort& p : Network().ports()) anchors.push_back(*planner.Snap(p.position));
+  for (const ReferencePort& p : Network().ports()) {
+    anchors.push_back(*planner.Snap(p.position));
+    if (attached) planner.Attach(anchors.back());
+  }
   static const auto pairs = FacilityPairs(200);
   std::vector<double> wall, cpu;
   size_t i = 0;
@@ -159,7 +166,20 @@ void BM_RouteBetweenFacilities(benchmark::State& state) {
   }
   Percentiles(state, wall, cpu);
 }
+void BM_RouteBetweenFacilities(benchmark::State& state) { RouteBetweenFacilities(state, true); }
 BENCHMARK(BM_RouteBetweenFacilities)->Unit(benchmark::kMillisecond)->Iterations(400);
+void BM_RouteBetweenFacilitiesSnapOnly(benchmark::State& state) { RouteBetweenFacilities(state, false); }
+BENCHMARK(BM_RouteBetweenFacilitiesSnapOnly)->Unit(benchmark::kMillisecond)->Iterations(400);
+
+// What attaching one facility costs (once per facility and process).
+void BM_AttachFacility(benchmark::State& state) {
+  RoutePlanner planner(Network(), Clock());
+  std::vector<SeaAnchor> anchors;
+  for (const ReferencePort& p : Network().ports()) anchors.push_back(*planner.Snap(p.position));
+  size_t i = 0;
+  for (auto _ : state) planner.Attach(anchors[i++ % anchors.size()]);
+}
+BENCHMARK(BM_AttachFacility)->Unit(benchmark::kMillisecond)->Iterations(38);
 
 // Seeded coastal sea positions in the Indian Ocean and western Pacific: at
 // sea, with land within about 20 nm in one of eight directions, which is
@@ -348,9 +368,11 @@ int WritePairs(const char* path) {
   RoutePlanner planner(Network(), Clock());
   nlohmann::json out = {{"arbitrary", nlohmann::json::array()}, {"facilities", nlohmann::json::array()}};
   auto record = [&](const char* kind, GeoPosition a, GeoPosition b, const std::string& label) {
-    // Facilities are timed from their precomputed snap points, as in the benchmark.
+    // Facilities are timed from their precomputed snap points, the
+    // destination attached, as in the benchmark.
     const bool facility = std::strcmp(kind, "facilities") == 0;
-    const SeaAnchor sa = *planner.Snap(a), sb = *planner.Snap(b);
+    SeaAnchor sa = *planner.Snap(a), sb = *planner.Snap(b);
+    if (facility) planner.Attach(sb);
     const auto t0 = std::chrono::steady_clock::now();
     auto r = facility ? planner.PlanBetween(sa, sb, {}) : planner.Plan(a, b, {});
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();

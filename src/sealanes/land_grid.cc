@@ -97,6 +97,7 @@ LandGrid::LandGrid(int cells_per_degree)
 }
 
 void LandGrid::Set(int col, int row) {
+  blocks_.clear();
   if (row < 0 || row >= height_) return;
   col = WrapCol(col);
   const uint64_t bit = static_cast<uint64_t>(row) * static_cast<uint64_t>(width_) + static_cast<uint64_t>(col);
@@ -156,6 +157,7 @@ void LandGrid::FillPolygons(const std::vector<Ring>& rings) {
 }
 
 void LandGrid::BlockPolar(double north_lat, double south_lat) {
+  blocks_.clear();
   for (int r = 0; r < height_; ++r) {
     const double top = -90.0 + static_cast<double>(r + 1) / cpd_;
     const double bottom = -90.0 + static_cast<double>(r) / cpd_;
@@ -187,10 +189,43 @@ LandGrid LandGrid::Dilated() const {
       out.bits_[r * words + w] = v;
     }
   }
+  out.IndexBlocks();
   return out;
 }
 
+void LandGrid::IndexBlocks() {
+  blocks_.clear();
+  // The nesting SegmentClear relies on: a cell column c lies in block
+  // floor(c / cpd) exactly when floor(x * cpd) / cpd == floor(x).
+  if ((cpd_ & (cpd_ - 1)) != 0) return;
+  blocks_.assign(360 * 180, 0);
+  const size_t words = static_cast<size_t>(width_ / 64);
+  for (int r = 0; r < height_; ++r) {
+    uint8_t* block_row = &blocks_[static_cast<size_t>(r / cpd_) * 360];
+    for (size_t w = 0; w < words; ++w) {
+      uint64_t bits = bits_[static_cast<size_t>(r) * words + w];
+      // The blocks this word's 64 cells fall in, each with its own cells' bits.
+      for (int c = static_cast<int>(w * 64); bits != 0;) {
+        const int block = c / cpd_;
+        const int in_block = std::min(64 - (c - static_cast<int>(w * 64)), (block + 1) * cpd_ - c);
+        const uint64_t mask = in_block == 64 ? ~uint64_t{0} : (uint64_t{1} << in_block) - 1;
+        if (bits & mask) block_row[block] = 1;
+        bits = in_block == 64 ? 0 : bits >> in_block;
+        c += in_block;
+      }
+    }
+  }
+}
+
 bool LandGrid::SegmentClear(double lon0, double lat0, double lon1, double lat1) const {
+  if (!blocks_.empty() &&
+      TraverseCells(lon0 + 180.0, lat0 + 90.0, lon1 + 180.0, lat1 + 90.0, [this](int c, int r) {
+        if (r < 0 || r >= 180) return false;
+        c %= 360;
+        return blocks_[static_cast<size_t>(r) * 360 + static_cast<size_t>(c < 0 ? c + 360 : c)] == 0;
+      })) {
+    return true;
+  }
   return TraverseCells(ColF(lon0), RowF(lat0), ColF(lon1), RowF(lat1),
                        [this](int c, int r) { return !Blocked(c, r); });
 }
@@ -235,6 +270,7 @@ bool LandGrid::DecodeRuns(const std::vector<uint8_t>& data, size_t& pos) {
       state = !state;
     }
   }
+  IndexBlocks();
   return true;
 }
 
@@ -244,8 +280,28 @@ double GeodesicNm(double lat0, double lon0, double lat1, double lon1) {
   return s12 / kMetresPerNm;
 }
 
+namespace {
+
+// At least the WGS84 geodesic length (km), cheaply: the great circle on a
+// sphere of radius a / sqrt(1 - e^2), the largest radius of curvature of the
+// ellipsoid (both at the poles), whose metric is nowhere smaller than the
+// ellipsoid's at the same latitude and longitude.
+double GeodesicUpperBoundKm(double lat0, double lon0, double lat1, double lon1) {
+  const double f = Wgs84().Flattening();
+  static const double radius_km = Wgs84().EquatorialRadius() / std::sqrt(1 - f * (2 - f)) / 1000.0;
+  constexpr double kRad = M_PI / 180.0;
+  const double dlat = (lat1 - lat0) * kRad, dlon = (lon1 - lon0) * kRad;
+  const double h = std::sin(dlat / 2) * std::sin(dlat / 2) +
+                   std::cos(lat0 * kRad) * std::cos(lat1 * kRad) * std::sin(dlon / 2) * std::sin(dlon / 2);
+  return 2 * radius_km * std::asin(std::min(1.0, std::sqrt(h)));
+}
+
+}  // namespace
+
 bool EveryChord(double lat0, double lon0, double lat1, double lon1, double max_km,
                 const std::function<bool(const LonLat&, const LonLat&)>& chord) {
+  // One chord either way: no geodesic to solve for a leg known to be short.
+  if (GeodesicUpperBoundKm(lat0, lon0, lat1, lon1) * 1.000001 <= max_km) return chord({lon0, lat0}, {lon1, lat1});
   const GeographicLib::GeodesicLine line =
       Wgs84().InverseLine(lat0, lon0, lat1, lon1,
                           GeographicLib::Geodesic::LATITUDE | GeographicLib::Geodesic::LONGITUDE |

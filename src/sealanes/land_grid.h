@@ -32,6 +32,7 @@ class LandGrid {
     const uint64_t bit = static_cast<uint64_t>(row) * static_cast<uint64_t>(width_) + static_cast<uint64_t>(col);
     return (bits_[bit >> 6] >> (bit & 63)) & 1;
   }
+  // Blocks the cell; the block index (IndexBlocks) is dropped until rebuilt.
   void Set(int col, int row);
   int WrapCol(int col) const {
     col %= width_;
@@ -56,10 +57,18 @@ class LandGrid {
   void BlockPolar(double north_lat, double south_lat);
   // A copy in which every cell next to (8-neighbour) a blocked cell is blocked too.
   LandGrid Dilated() const;
+  // Builds the index of 1-degree blocks that SegmentClear consults first.
+  // Done by DecodeRuns and Dilated; any later change drops it (SegmentClear
+  // then walks every cell, as without it).
+  void IndexBlocks();
 
   // True when the straight segment in lon/lat between the two points (lon
   // unwrapped: |lon1 - lon0| <= 180 assumed by the caller) crosses only free
-  // cells: every cell the segment touches is tested (supercover).
+  // cells: every cell the segment touches is tested (supercover). With the
+  // block index, a segment whose 1-degree blocks are all free is passed after
+  // a walk over blocks: the cells nest in the blocks (cells_per_degree is a
+  // power of two, so both walks floor the same coordinates alike), so every
+  // cell the segment touches lies in a block it touches.
   bool SegmentClear(double lon0, double lat0, double lon1, double lat1) const;
   // True when the geodesic from a to b crosses only free cells. The geodesic
   // is followed by chords at most `chord_km` long; a chord of length L at
@@ -81,6 +90,9 @@ class LandGrid {
   int width_ = 0;
   int height_ = 0;
   std::vector<uint64_t> bits_;
+  // 360 x 180 one-degree blocks, row-major from 90 S / 180 W: 1 when any
+  // cell in the block is blocked. Empty when not built or out of date.
+  std::vector<uint8_t> blocks_;
 };
 
 // Geodesic distance in nautical miles on WGS84 (GeographicLib).

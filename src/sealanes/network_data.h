@@ -40,7 +40,23 @@ struct NetworkData {
 
   // Derived at load, not stored: nodes by 1-degree bin for nearby searches,
   // and passage areas with longitudes unwrapped across the antimeridian.
-  std::vector<float> unit;          // per node x, y, z on the unit sphere (A* chord bound)
+  // The search graph, laid out for A*: per node, its point on the unit
+  // sphere (the chord bound) and where its arcs start, in one 16-byte record
+  // (size nodes + 1, the last holding only the end of the arcs); per arc,
+  // the head node and the length together, the head's top bit set when it
+  // lies in any passage. A node expanded costs one record and one run of
+  // arcs; a neighbour outside every passage costs no look-up of its own.
+  struct SearchNode {
+    float x, y, z;
+    uint32_t first_arc;
+  };
+  struct Arc {
+    uint32_t head;  // node index | kInPassage
+    float nm;
+  };
+  static constexpr uint32_t kInPassage = 0x80000000u;
+  std::vector<SearchNode> search_nodes;
+  std::vector<Arc> arcs;
   std::vector<uint32_t> bin_first;  // size 360 * 180 + 1
   std::vector<uint32_t> bin_nodes;
   std::vector<std::vector<LonLat>> areas;

@@ -233,8 +233,10 @@ Status ReadNetworkFile(const std::string& path, NetworkData& d) {
     return corrupt("bad edges");
   }
   const size_t n = d.lat.size();
-  if (d.node_passages.size() != n || d.first_edge.size() != n + 1 || d.edge_nm.size() != d.edge_to.size() ||
-      d.edge_forced.size() != d.edge_to.size() || d.first_edge.back() != d.edge_to.size() ||
+  // Arcs keep a flag in the top bit of the node index (NetworkData::Arc).
+  if (n >= NetworkData::kInPassage || d.node_passages.size() != n || d.first_edge.size() != n + 1 ||
+      d.edge_nm.size() != d.edge_to.size() || d.edge_forced.size() != d.edge_to.size() ||
+      d.first_edge.back() != d.edge_to.size() ||
       !std::is_sorted(d.first_edge.begin(), d.first_edge.end()) ||
       std::any_of(d.edge_to.begin(), d.edge_to.end(), [n](uint32_t v) { return v >= n; })) {
     return corrupt("inconsistent edges");
@@ -302,12 +304,16 @@ void NetworkData::Index() {
   bin_nodes.assign(node_count(), 0);
   std::vector<uint32_t> fill(counts.begin(), counts.end() - 1);
   for (size_t v = 0; v < node_count(); ++v) bin_nodes[fill[static_cast<size_t>(BinOf(lat[v], lon[v]))]++] = static_cast<uint32_t>(v);
-  unit.resize(node_count() * 3);
+  search_nodes.assign(node_count() + 1, SearchNode{0, 0, 0, 0});
   for (size_t v = 0; v < node_count(); ++v) {
     const double la = lat[v] * M_PI / 180.0, lo = lon[v] * M_PI / 180.0;
-    unit[v * 3] = static_cast<float>(std::cos(la) * std::cos(lo));
-    unit[v * 3 + 1] = static_cast<float>(std::cos(la) * std::sin(lo));
-    unit[v * 3 + 2] = static_cast<float>(std::sin(la));
+    search_nodes[v] = {static_cast<float>(std::cos(la) * std::cos(lo)), static_cast<float>(std::cos(la) * std::sin(lo)),
+                       static_cast<float>(std::sin(la)), first_edge[v]};
+  }
+  search_nodes[node_count()].first_arc = first_edge[node_count()];
+  arcs.resize(edge_to.size());
+  for (size_t e = 0; e < edge_to.size(); ++e) {
+    arcs[e] = {edge_to[e] | (node_passages[edge_to[e]] != 0 ? kInPassage : 0u), edge_nm[e]};
   }
   areas.clear();
   area_boxes.clear();

@@ -159,8 +159,11 @@ class Query {
       const float b = std::max(lo[l] - lv[l], lv[l] - hi[l]);
       return std::isfinite(b) ? b : 0.0f;
     };
+    // An attached destination carries its own distances: the best bound of all.
+    const std::vector<float>* reach =
+        to.reach_nm && to.reach_nm->size() == d_.node_count() ? to.reach_nm.get() : nullptr;
     std::vector<std::pair<float, uint32_t>> ranked;
-    for (uint32_t l = 0; l < lm; ++l) {
+    for (uint32_t l = 0; l < (reach ? 0 : lm); ++l) {
       float at_start = 0;
       for (const SeaAnchor::Link& link : from.links)
         at_start = std::max(at_start, landmark_bound(&d_.landmark_nm[static_cast<size_t>(link.node) * lm], l));
@@ -168,11 +171,14 @@ class Query {
     }
     std::sort(ranked.begin(), ranked.end());
     std::array<uint32_t, kActiveLandmarks> active{};
-    const uint32_t active_count = std::min<uint32_t>(kActiveLandmarks, lm);
+    const uint32_t active_count = std::min<uint32_t>(kActiveLandmarks, static_cast<uint32_t>(ranked.size()));
     for (uint32_t k = 0; k < active_count; ++k) active[k] = ranked[k].second;
     auto estimate = [&](uint32_t v) {
-      const float* u = &d_.unit[static_cast<size_t>(v) * 3];
-      const double dx = u[0] - tx, dy = u[1] - ty, dz = u[2] - tz;
+      // Shaved by 1e-5: the float sums of the search and of Attach may round
+      // apart, and the estimate must never exceed the distance left.
+      if (reach) return (*reach)[v] * (1.0f - 1e-5f);
+      const NetworkData::SearchNode& p = d_.search_nodes[v];
+      const double dx = p.x - tx, dy = p.y - ty, dz = p.z - tz;
       float h = static_cast<float>(std::sqrt(dx * dx + dy * dy + dz * dz) * kPolarRadiusNm * 0.999);
       const float* lv = &d_.landmark_nm[static_cast<size_t>(v) * lm];
       for (uint32_t k = 0; k < active_count; ++k) h = std::max(h, landmark_bound(lv, active[k]));
@@ -204,10 +210,12 @@ class Query {
           best_node = u;
         }
       }
-      for (uint32_t e = d_.first_edge[u]; e < d_.first_edge[u + 1]; ++e) {
-        const uint32_t v = d_.edge_to[e];
-        if (!Allowed(v)) continue;
-        const float gv = gu + d_.edge_nm[e];
+      const uint32_t end = d_.search_nodes[u + 1].first_arc;
+      for (uint32_t e = d_.search_nodes[u].first_arc; e < end; ++e) {
+        const NetworkData::Arc arc = d_.arcs[e];
+        const uint32_t v = arc.head & ~NetworkData::kInPassage;
+        if ((arc.head & NetworkData::kInPassage) && !Allowed(v)) continue;
+        const float gv = gu + arc.nm;
         if (gv < s.G(v)) {
           s.Set(v, gv, u);
           open.push({gv + s.H(v, estimate), gv, v});
@@ -283,15 +291,61 @@ std::vector<PathPoint> PullTaut(const Query& q, const std::vector<PathPoint>& in
   return out;
 }
 
-double PathNm(const std::vector<PathPoint>& pts) {
-  double nm = 0;
-  for (size_t i = 0; i + 1 < pts.size(); ++i) nm += internal::GeodesicNm(pts[i].lat, pts[i].lon, pts[i + 1].lat, pts[i + 1].lon);
-  return nm;
+// The WGS84 length of each leg of the path.
+std::vector<double> LegNm(const std::vector<PathPoint>& pts) {
+  std::vector<double> out;
+  for (size_t i = 0; i + 1 < pts.size(); ++i) {
+    out.push_back(internal::GeodesicNm(pts[i].lat, pts[i].lon, pts[i + 1].lat, pts[i + 1].lon));
+  }
+  return out;
+}
+
+// Two corners of a lon/lat box holding the whole geodesic from a to b, b's
+// longitude unwrapped next to a's (longitude is monotone along a geodesic
+// shorter than half the globe). Latitude peaks between the ends only at the
+// vertex of the great circle through them, placed here on the sphere; the
+// ellipsoid moves it by under 0.2 degrees, which callers keep as margin.
+std::pair<LonLat, LonLat> LegBox(const PathPoint& a, const PathPoint& b) {
+  const double lon_b = Query::Unwrap(a.lon, b.lon);
+  double lat_lo = std::min(a.lat, b.lat), lat_hi = std::max(a.lat, b.lat);
+  auto unit = [](double lat, double lon) {
+    return std::array<double, 3>{std::cos(lat * kRad) * std::cos(lon * kRad), std::cos(lat * kRad) * std::sin(lon * kRad),
+                                 std::sin(lat * kRad)};
+  };
+  auto cross = [](const std::array<double, 3>& u, const std::array<double, 3>& v) {
+    return std::array<double, 3>{u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]};
+  };
+  auto dot = [](const std::array<double, 3>& u, const std::array<double, 3>& v) {
+    return u[0] * v[0] + u[1] * v[1] + u[2] * v[2];
+  };
+  const auto pa = unit(a.lat, a.lon), pb = unit(b.lat, b.lon);
+  const auto n = cross(pa, pb);
+  const double norm = std::sqrt(dot(n, n));
+  if (norm < 1e-9) {
+    // The same point, or antipodes (no single great circle): every latitude.
+    if (dot(pa, pb) < 0) lat_lo = -90, lat_hi = 90;
+  } else {
+    // The circle's northernmost point: the pole direction less its part along n.
+    const double nz = n[2] / norm;
+    std::array<double, 3> v{-nz * n[0] / norm, -nz * n[1] / norm, 1 - nz * nz};
+    const double vn = std::sqrt(dot(v, v));
+    if (vn > 1e-12) {
+      for (double& x : v) x /= vn;
+      const double peak = std::asin(std::min(1.0, v[2])) / kRad;
+      const std::array<double, 3> south{-v[0], -v[1], -v[2]};
+      auto on_arc = [&](const std::array<double, 3>& p) { return dot(cross(pa, p), n) >= 0 && dot(cross(p, pb), n) >= 0; };
+      if (on_arc(v)) lat_hi = std::max(lat_hi, peak);
+      if (on_arc(south)) lat_lo = std::min(lat_lo, -peak);
+    }
+  }
+  return {LonLat{std::min(a.lon, lon_b), lat_lo}, LonLat{std::max(a.lon, lon_b), lat_hi}};
 }
 
 // Passages the route goes through, in order, with the distance at which
-// each starts: forced legs name theirs; areas are found by sampling the legs.
-std::vector<PassageTransit> FindTransits(const NetworkData& d, const std::vector<PathPoint>& pts, double start_nm) {
+// each starts: forced legs name theirs; areas are found by sampling the legs
+// that may come near one. `leg_nm` holds the legs' lengths (LegNm).
+std::vector<PassageTransit> FindTransits(const NetworkData& d, const std::vector<PathPoint>& pts,
+                                         const std::vector<double>& leg_nm, double start_nm) {
   std::vector<PassageTransit> out;
   std::vector<bool> used(d.table.passages.size(), false);
   std::vector<size_t> slot(d.table.passages.size(), 0);
@@ -306,11 +360,22 @@ std::vector<PassageTransit> FindTransits(const NetworkData& d, const std::vector
   };
   double along = start_nm;
   std::vector<LonLat> chords;
+  std::vector<size_t> near;
   for (size_t i = 0; i + 1 < pts.size(); ++i) {
-    const double leg = internal::GeodesicNm(pts[i].lat, pts[i].lon, pts[i + 1].lat, pts[i + 1].lon);
+    const double leg = leg_nm[i];
     if (pts[i].forced_next != internal::kFreeEdge) {
       note(pts[i].forced_next - 1u, along);
       note(pts[i].forced_next - 1u, along + leg);
+    }
+    // Most legs are nowhere near a passage area: no points placed on them.
+    near.clear();
+    const auto [lo, hi] = LegBox(pts[i], pts[i + 1]);
+    for (size_t p = 0; p < d.areas.size(); ++p) {
+      if (!d.areas[p].empty() && internal::SegmentNearBox(d.area_boxes[p], lo, hi, 0.6)) near.push_back(p);
+    }
+    if (near.empty()) {
+      along += leg;
+      continue;
     }
     chords.clear();
     internal::GeodesicPoints(pts[i].lat, pts[i].lon, pts[i + 1].lat, pts[i + 1].lon, 50.0, chords);
@@ -320,8 +385,8 @@ std::vector<PassageTransit> FindTransits(const NetworkData& d, const std::vector
       LonLat b = chords[k + 1];
       while (b.lon - a.lon > 180) b.lon -= 360;
       while (b.lon - a.lon < -180) b.lon += 360;
-      for (size_t p = 0; p < d.areas.size(); ++p) {
-        if (d.areas[p].empty() || !internal::SegmentNearBox(d.area_boxes[p], a, b, 0.1)) continue;
+      for (size_t p : near) {
+        if (!internal::SegmentNearBox(d.area_boxes[p], a, b, 0.1)) continue;
         // Where along this chord the area starts and ends, to 2 km.
         const int steps = std::max(1, static_cast<int>(std::ceil(per_chord * internal::kMetresPerNm / 2000.0)));
         for (int s = 0; s <= steps; ++s) {
@@ -439,6 +504,37 @@ Result<SeaAnchor> RoutePlanner::Snap(GeoPosition p, std::string_view field) cons
   return NotFound(f + ": no sea route reaches " + p.ToString() + " (enclosed water, not joined to the oceans)", f);
 }
 
+void RoutePlanner::Attach(SeaAnchor& anchor) const {
+  const NetworkData& d = network_.data();
+  auto reach = std::make_shared<std::vector<float>>(d.node_count(), kInf);
+  std::vector<float>& nm = *reach;
+  // Edges are stored both ways with one length: the distance from the
+  // anchor to a node is the node's distance to the anchor.
+  using Entry = std::pair<float, uint32_t>;
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> open;
+  for (const SeaAnchor::Link& l : anchor.links) {
+    if (l.nm < nm[l.node]) {
+      nm[l.node] = l.nm;
+      open.push({l.nm, l.node});
+    }
+  }
+  while (!open.empty()) {
+    const auto [g, u] = open.top();
+    open.pop();
+    if (g > nm[u]) continue;
+    const uint32_t end = d.search_nodes[u + 1].first_arc;
+    for (uint32_t e = d.search_nodes[u].first_arc; e < end; ++e) {
+      const uint32_t v = d.arcs[e].head & ~NetworkData::kInPassage;
+      const float gv = g + d.arcs[e].nm;
+      if (gv < nm[v]) {
+        nm[v] = gv;
+        open.push({gv, v});
+      }
+    }
+  }
+  anchor.reach_nm = std::move(reach);
+}
+
 Result<Route> RoutePlanner::Plan(GeoPosition from, GeoPosition to, const RouteOptions& options) const {
   ASSIGN_OR_RETURN(SeaAnchor a, Snap(from, "from"));
   ASSIGN_OR_RETURN(SeaAnchor b, Snap(to, "to"));
@@ -528,8 +624,11 @@ Result<Route> RoutePlanner::PlanBetween(const SeaAnchor& from, const SeaAnchor& 
       route.waypoints.push_back(to.requested);
       route.legs.push_back(LegKind::kApproach);
     }
-    route.distance_nm = PathNm(pts) + route.approach_nm;
-    route.passages = FindTransits(d, pts, from.approach_nm);
+    const std::vector<double> leg_nm = LegNm(pts);
+    double path_nm = 0;
+    for (double nm : leg_nm) path_nm += nm;
+    route.distance_nm = path_nm + route.approach_nm;
+    route.passages = FindTransits(d, pts, leg_nm, from.approach_nm);
 
     bool replan = false;
     if (options.speed_knots) {

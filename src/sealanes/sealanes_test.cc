@@ -120,6 +120,43 @@ TEST(LandGridTest, RunLengthRoundTripAndDilation) {
   EXPECT_FALSE(internal::LandGrid(32).DecodeRuns(truncated, pos));
 }
 
+// The block index only short-cuts SegmentClear: over scattered land cells,
+// with segments that run along, start on and cross block edges and corners
+// and the antimeridian, the indexed grid answers as the plain one.
+TEST(LandGridTest, BlockIndexAnswersAsTheCellWalk) {
+  internal::LandGrid plain(32);
+  std::mt19937 rng(5);
+  // Islands: a few cells in each of 1,500 blocks between 30 S and 30 N.
+  std::uniform_int_distribution<int> block_col(0, 359), block_row(60, 119), cell(0, 31);
+  for (int i = 0; i < 1500; ++i) {
+    const int c = block_col(rng) * 32, r = block_row(rng) * 32;
+    for (int k = 0; k < 20; ++k) plain.Set(c + cell(rng), r + cell(rng));
+  }
+  internal::LandGrid indexed = plain;
+  indexed.IndexBlocks();
+  std::uniform_real_distribution<double> lon(-180, 180), lat(-30, 30), step(-4, 4);
+  std::uniform_int_distribution<int> whole(-3, 3);
+  int clear = 0, blocked = 0;
+  for (int i = 0; i < 20000; ++i) {
+    double lon0 = lon(rng), lat0 = lat(rng);
+    double lon1 = lon0 + step(rng), lat1 = lat0 + step(rng);
+    if (i % 4 == 1) {  // on block edges and corners
+      lon0 = std::round(lon0);
+      lat0 = std::round(lat0);
+      lon1 = lon0 + whole(rng);
+      lat1 = lat0 + whole(rng) * (i % 8 == 1 ? 1.0 : 0.5);
+    }
+    const bool want = plain.SegmentClear(lon0, lat0, lon1, lat1);
+    ASSERT_EQ(indexed.SegmentClear(lon0, lat0, lon1, lat1), want) << lon0 << "," << lat0 << " -> " << lon1 << "," << lat1;
+    (want ? clear : blocked) += 1;
+  }
+  EXPECT_GT(clear, 1000);
+  EXPECT_GT(blocked, 1000);
+  // A change drops the index rather than leave it stale.
+  indexed.Set(plain.Col(10.5), plain.Row(0.5));
+  EXPECT_FALSE(indexed.SegmentClear(10.1, 0.5, 10.9, 0.5));
+}
+
 constexpr char kTinyPassages[] = R"(
 ice_limits: {north_lat: 80, south_lat: -70}
 passages:
@@ -430,6 +467,34 @@ TEST_F(WorldTest, AvoidingSuezGoesRoundTheCape) {
   // South of Africa somewhere along the way.
   const auto dense = DensifyRoute(cape, 50);
   EXPECT_TRUE(std::any_of(dense.begin(), dense.end(), [](const GeoPosition& p) { return p.lat < -34 && p.lon > 10 && p.lon < 30; }));
+}
+
+// Attaching the destination changes how much the search looks at, never
+// the answer: with nothing avoided, with a passage avoided, out of season
+// and with a draught that opens the shallows.
+TEST_F(WorldTest, AnAttachedDestinationGivesTheSameRoutes) {
+  std::vector<RouteOptions> variants(4);
+  variants[1].avoid = {"suez"};
+  variants[2].departure = *Timestamp::Parse("2025-02-01");
+  variants[3].max_draught_m = 5;
+  const std::vector<std::pair<std::string, std::string>> pairs = {
+      {"mumbai", "murmansk"}, {"chennai", "kochi"}, {"vladivostok", "murmansk"}, {"colombo", "singapore"},
+      {"karachi", "port-blair"}, {"istanbul", "kolkata"}};
+  for (const auto& [from, to] : pairs) {
+    const SeaAnchor a = *planner_->Snap(Port(from));
+    SeaAnchor b = *planner_->Snap(Port(to));
+    const SeaAnchor plain = b;
+    planner_->Attach(b);
+    ASSERT_NE(b.reach_nm, nullptr);
+    for (const RouteOptions& o : variants) {
+      Result<Route> want = planner_->PlanBetween(a, plain, o);
+      Result<Route> got = planner_->PlanBetween(a, b, o);
+      ASSERT_EQ(got.ok(), want.ok()) << from << " -> " << to;
+      if (!want.ok()) continue;
+      EXPECT_NEAR(got->distance_nm, want->distance_nm, 1e-6 * want->distance_nm) << from << " -> " << to;
+      EXPECT_EQ(got->passages.size(), want->passages.size()) << from << " -> " << to;
+    }
+  }
 }
 
 TEST_F(WorldTest, DraughtClosesPanama) {
