@@ -558,6 +558,22 @@ TEST_F(ServerTest, OpenApiListsExactlyTheRouteTable) {
   }
 }
 
+// docs/openapi.json is the document the server serves: readers of the API
+// and the request fuzz target (fuzz/http_request_fuzz.cc, which builds its
+// router from it) rely on it. After changing the route table regenerate it
+// with RELOS_UPDATE_GOLDEN=1 and read the diff.
+TEST_F(ServerTest, TheCommittedOpenApiDocumentIsTheServedOne) {
+  const char* source = std::getenv("RELOS_SOURCE_DIR");
+  ASSERT_NE(source, nullptr) << "ctest sets RELOS_SOURCE_DIR";
+  const std::filesystem::path committed = std::filesystem::path(source) / "docs/openapi.json";
+  const std::string served = api_.OpenApi().dump(2) + "\n";
+  if (std::getenv("RELOS_UPDATE_GOLDEN") != nullptr) std::ofstream(committed) << served;
+  std::ifstream in(committed);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, served) << committed << " is not what the server serves: regenerate it with "
+                          << "RELOS_UPDATE_GOLDEN=1 ctest -R '^server$' and read the diff";
+}
+
 // Every route × role × party, with the exact status. Orders are made fresh
 // in the state each action starts from; the expected status follows from the
 // route's roles and the lifecycle table, and the third party CN must get 404
