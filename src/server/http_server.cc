@@ -36,9 +36,16 @@ class Session {
 
 class HttpServer::Impl {
  public:
+  // At most this many connections taken from the listen backlog per
+  // completion of async_accept (bounding how long one I/O thread spends away
+  // from the connections it already serves).
+  static constexpr int kAcceptBatch = 256;
+
   Impl(ServerOptions o, Handler h, Metrics* m) : options(std::move(o)), handler(std::move(h)), metrics(m) {}
 
   void Accept();
+  // Starts a session on an accepted connection (unless draining).
+  void Serve(tcp::socket socket);
   void Register(Session* s, const std::shared_ptr<Session>& sp);
   void Unregister(Session* s);
 
@@ -54,7 +61,9 @@ class HttpServer::Impl {
   bool stopped = false;
   asio::io_context ioc;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
-  tcp::acceptor acceptor{ioc};
+  // On a strand of its own: Stop() closes it while an accept handler may be
+  // taking connections from the backlog on another I/O thread.
+  tcp::acceptor acceptor{asio::make_strand(ioc)};
   uint16_t bound_port = 0;
   std::optional<asio::thread_pool> workers;
   std::vector<std::thread> io_threads;
@@ -270,15 +279,35 @@ void HttpServer::Impl::Accept() {
   acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
-    } else if (!draining) {
-      if (tls) {
-        std::make_shared<StreamSession<beast::ssl_stream<beast::tcp_stream>>>(*this, std::move(socket), *tls)->Start();
-      } else {
-        std::make_shared<StreamSession<beast::tcp_stream>>(*this, std::move(socket))->Start();
+    } else {
+      Serve(std::move(socket));
+      // The rest of the listen backlog, now. Each completion of async_accept
+      // waits at the back of the io_context's queue, behind the handlers of
+      // every busy connection, so taking one connection per completion left
+      // a burst of connects (wrk's 1,000 at once) in the backlog for
+      // seconds, their first requests already sent and waiting.
+      for (int i = 0; i < kAcceptBatch && !draining; ++i) {
+        tcp::socket next(asio::make_strand(ioc));
+        acceptor.accept(next, ec);  // non-blocking: would_block once the backlog is empty
+        if (ec) break;
+        Serve(std::move(next));
       }
     }
     Accept();
   });
+}
+
+void HttpServer::Impl::Serve(tcp::socket socket) {
+  if (draining) return;  // closed as it goes
+  // A response goes out in one write; Nagle's algorithm would hold its last
+  // segment back until the client acknowledges the previous one.
+  beast::error_code ec;
+  socket.set_option(tcp::no_delay(true), ec);
+  if (tls) {
+    std::make_shared<StreamSession<beast::ssl_stream<beast::tcp_stream>>>(*this, std::move(socket), *tls)->Start();
+  } else {
+    std::make_shared<StreamSession<beast::tcp_stream>>(*this, std::move(socket))->Start();
+  }
 }
 
 HttpServer::HttpServer(ServerOptions options, Handler handler, Metrics* metrics)
@@ -313,6 +342,7 @@ Status HttpServer::Start() {
   if (!ec) s.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) s.acceptor.bind(endpoint, ec);
   if (!ec) s.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (!ec) s.acceptor.non_blocking(true, ec);  // Accept() drains the backlog with synchronous accepts
   if (ec) return Unavailable("cannot listen on " + where + ": " + ec.message(), "address");
   s.bound_port = s.acceptor.local_endpoint().port();
   s.work.emplace(s.ioc.get_executor());
@@ -334,7 +364,7 @@ void HttpServer::Stop() {
     std::lock_guard<std::mutex> lock(s.mu);
     if (!s.started || s.stopped || s.draining.exchange(true)) return;
   }
-  asio::post(s.ioc, [&s] {
+  asio::post(s.acceptor.get_executor(), [&s] {
     beast::error_code ec;
     s.acceptor.close(ec);
   });
