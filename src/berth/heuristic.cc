@@ -402,7 +402,9 @@ Result<HeuristicResult> RunIteratedLocalSearch(const Instance& in, const Heurist
     Schedule s = search.Extract(&feasible);
     if (!feasible) return;
     const int64_t objective = WeightedServiceTime(in, s);
-    if (!best || objective < best->objective) best = HeuristicResult{std::move(s), objective, iterations};
+    if (best && objective >= best->objective) return;
+    best = HeuristicResult{std::move(s), objective, iterations};
+    if (options.on_improvement) options.on_improvement(best->schedule, objective);
   };
   consider(0);
 

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <functional>
+#include <limits>
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -53,8 +56,10 @@ struct Best {
 
 // Runs the exact model with the current best as incumbent and folds its
 // outcome into `best`. Returns FailedPrecondition if it proved infeasibility.
-Status RunExact(const Instance& in, double seconds, int64_t max_columns, double lp_seconds, Best* best) {
+Status RunExact(const Instance& in, double seconds, int64_t max_columns, double lp_seconds, Best* best,
+                std::function<bool()> abort_search = nullptr) {
   MipOptions mip;
+  mip.abort_search = std::move(abort_search);
   mip.time_limit_seconds = seconds;
   mip.lp_time_limit_seconds = lp_seconds;
   mip.incumbent = best->schedule;
@@ -88,23 +93,48 @@ Status RunHeuristic(const Instance& in, double seconds, uint64_t seed, Best* bes
 
 // The exact model on this thread and the heuristic on a second core, both
 // until `seconds` pass or the model proves optimality. On congested
-// instances the model spends its time on the proof while better schedules
-// are still to be found; the search finds them alongside. The heuristic
-// starts from the current best and writes only its own result, which is
-// folded into `best` after both have ended.
+// instances the heuristic keeps finding better schedules after its warm-up,
+// and the model's pruning depends on its incumbent: measured on 50-60 ship
+// instances, a CBC search that made no progress in 8 s with a 1% worse
+// incumbent proved optimality in 2-5 s with the better one, from a model a
+// tenth the size. So whenever the heuristic beats the incumbent that the
+// model started with, CBC is stopped at its next node and the model is built
+// again with the better schedule.
 Status RunExactBesideHeuristic(const Instance& in, double seconds, uint64_t seed, Best* best) {
+  const auto deadline = Clock::now() + std::chrono::microseconds(static_cast<int64_t>(seconds * 1e6));
   std::atomic<bool> stop{false};
+  std::atomic<int64_t> heuristic_objective{std::numeric_limits<int64_t>::max()};
+  std::mutex mutex;
+  std::optional<Schedule> heuristic_schedule;  // guarded by mutex
   HeuristicOptions h;
   h.time_limit_seconds = seconds;
   h.seed = seed;
   h.start = best->schedule;
   h.stop = &stop;
+  h.on_improvement = [&](const Schedule& s, int64_t objective) {
+    std::lock_guard<std::mutex> lock(mutex);
+    heuristic_schedule = s;
+    heuristic_objective.store(objective);
+  };
   std::optional<Result<HeuristicResult>> found;
   std::thread search([&] { found.emplace(RunIteratedLocalSearch(in, h)); });
-  // The LP has all the time: the heuristic goes on beside it whatever it
-  // takes (alone, it must leave the heuristic some time).
-  Status exact = RunExact(in, seconds, kAutoMaxColumns, 0, best);
-  if (!exact.ok() || best->proven_optimal) stop.store(true, std::memory_order_relaxed);
+  Status exact = OkStatus();
+  while (true) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (heuristic_schedule) best->Offer(*heuristic_schedule, heuristic_objective.load(), "heuristic");
+    }
+    const int64_t incumbent = best->objective;
+    const double left = std::chrono::duration<double>(deadline - Clock::now()).count();
+    if (left <= 0.1) break;
+    // The LP has all the time: the heuristic goes on beside it whatever it
+    // takes (alone, it must leave the heuristic some time).
+    exact = RunExact(in, left, kAutoMaxColumns, 0, best, [&] { return heuristic_objective.load() < incumbent; });
+    if (!exact.ok() || best->proven_optimal || heuristic_objective.load() >= incumbent) break;
+  }
+  // Without a proof the heuristic keeps its time to the deadline (the model
+  // may have given up early, too large to build).
+  if (!exact.ok() || best->proven_optimal) stop.store(true);
   search.join();
   RETURN_IF_ERROR(exact);
   return OfferHeuristic(*found, best);

@@ -14,6 +14,7 @@
 #pragma GCC diagnostic ignored "-Wpedantic"
 #pragma GCC diagnostic ignored "-Wdeprecated-copy"
 #pragma GCC diagnostic ignored "-Wunused-parameter"
+#include <CbcEventHandler.hpp>
 #include <CbcModel.hpp>
 #include <CbcSolver.hpp>
 #include <CoinMessageHandler.hpp>
@@ -205,7 +206,6 @@ void Silence(OsiClpSolverInterface* solver) {
   solver->setHintParam(OsiDoReducePrint, true, OsiHintTry);
 }
 
-int NoCallback(CbcModel* /*model*/, int /*where*/) { return 0; }
 
 Result<Schedule> Decode(const Instance& in, const Model& model, const double* x) {
   Schedule s;
@@ -230,6 +230,37 @@ Result<Schedule> Decode(const Instance& in, const Model& model, const double* x)
   return s;
 }
 
+// Stops CBC's search once `abort` says so. CBC honours the stop at nodes of
+// its tree; during the root's cut rounds it is only asked (measured: the
+// rounds go on to the end of the root).
+class AbortHandler : public CbcEventHandler {
+ public:
+  explicit AbortHandler(std::function<bool()> abort) : abort_(std::move(abort)) {}
+  CbcAction event(CbcEvent which) override {
+    return (which == node || which == treeStatus || which == generatedCuts) && abort_() ? stop : noAction;
+  }
+  CbcAction event(CbcEvent which, void* /*data*/) override { return event(which); }
+  CbcEventHandler* clone() const override { return new AbortHandler(*this); }
+
+ private:
+  std::function<bool()> abort_;
+};
+
+// CbcMain1 searches a copy of the model it is given, made after its own
+// setup, and takes no user data with its callback: the stop test reaches the
+// copy through this pointer, set around the call on the calling thread.
+thread_local const std::function<bool()>* current_abort = nullptr;
+
+// CbcMain1's callback; where == 3 is "just before branch and bound", with the
+// model that will be searched.
+int InstallAbortHandler(CbcModel* model, int where) {
+  if (where == 3 && current_abort != nullptr && *current_abort) {
+    AbortHandler handler(*current_abort);
+    model->passInEventHandler(&handler);  // copied into the model
+  }
+  return 0;
+}
+
 struct CbcOutcome {
   std::optional<Schedule> schedule;
   bool search_finished = false;
@@ -240,7 +271,7 @@ struct CbcOutcome {
 // asked) on the model, as the cbc command line would, accepting only
 // schedules that cost at most `cutoff` when given.
 Result<CbcOutcome> RunCbc(const Instance& in, const Model& model, std::optional<double> cutoff, double seconds,
-                          bool preprocess) {
+                          const MipOptions& options) {
   OsiClpSolverInterface solver;
   LoadInto(model, in.num_ships(), /*integer=*/true, &solver);
   Silence(&solver);
@@ -260,7 +291,7 @@ Result<CbcOutcome> RunCbc(const Instance& in, const Model& model, std::optional<
     // instances, switching them off shortens the proof by a third.
     args.insert(args.end(), {"-cutoff", std::to_string(*cutoff), "-heuristics", "off"});
   }
-  if (!preprocess) {
+  if (!options.cbc_preprocess) {
     // CBC 2.10.8's CglPreProcess::postProcess dereferences a null pointer
     // when it maps back a solution found on some preprocessed models
     // (segfaults on two of twenty generated 40-55 ship instances), and
@@ -271,7 +302,9 @@ Result<CbcOutcome> RunCbc(const Instance& in, const Model& model, std::optional<
   args.push_back("-quit");
   std::vector<const char*> argv;
   for (const auto& a : args) argv.push_back(a.c_str());
-  CbcMain1(static_cast<int>(argv.size()), argv.data(), cbc, NoCallback, data);
+  current_abort = &options.abort_search;
+  CbcMain1(static_cast<int>(argv.size()), argv.data(), cbc, InstallAbortHandler, data);
+  current_abort = nullptr;
 
   CbcOutcome out;
   out.search_finished = cbc.status() == 0 && !cbc.isSecondsLimitReached();
@@ -447,7 +480,7 @@ Result<MipOutcome> SolveTimeIndexedMip(const Instance& in, const MipOptions& opt
   }
   const auto cbc_started = Clock::now();
   out.lp_seconds = std::chrono::duration<double>(cbc_started - started).count();
-  ASSIGN_OR_RETURN(CbcOutcome cbc, RunCbc(in, model, cutoff, SecondsLeft(deadline), options.cbc_preprocess));
+  ASSIGN_OR_RETURN(CbcOutcome cbc, RunCbc(in, model, cutoff, SecondsLeft(deadline), options));
   out.cbc_seconds = std::chrono::duration<double>(Clock::now() - cbc_started).count();
   if (cbc.schedule) {
     const int64_t objective = WeightedServiceTime(in, *cbc.schedule);

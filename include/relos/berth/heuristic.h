@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <optional>
 
 #include "relos/berth/instance.h"
@@ -34,6 +35,8 @@ struct HeuristicOptions {
   // When set, the search ends soon after another thread stores true here
   // (the auto method stops it once the exact model has proved optimality).
   const std::atomic<bool>* stop = nullptr;
+  // Called on the search's thread with each new best feasible schedule.
+  std::function<void(const Schedule& schedule, int64_t objective)> on_improvement;
 };
 
 struct HeuristicResult {

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 
 #include "relos/berth/instance.h"
@@ -41,6 +42,9 @@ struct MipOptions {
   // in it on some models (see RunCbc). The benchmark's "CBC alone" turns it
   // on, as the cbc command line would have it.
   bool cbc_preprocess = false;
+  // Asked at each of CBC's nodes; when it returns true the search stops and
+  // the outcome is as at a time-out (the bound found so far stays valid).
+  std::function<bool()> abort_search;
 };
 
 struct MipOutcome {
