@@ -390,6 +390,7 @@ try {
           `the conflicts table lists the billets and the berth short (${conflictRows.length} rows)`);
     await log.locator("#cap-h-s [data-usage=RU-VLD] svg.capacity").first().waitFor();
     check((await log.locator("#cap-h-s [data-usage=RU-VLD] svg.capacity").count()) > 1, "Vladivostok's capacity over time is drawn for its owner");
+    await shot(log, "16-exercise", { fullPage: true });
     // A tanker planned to arrive on the exercise's second day raises the
     // diesel stock drawn for the rest of the exercise by its 800 tonne.
     if (hasOp("POST", /^\/facilities\/\{[^}]+\}\/replenishments$/)) {
@@ -407,7 +408,6 @@ try {
       check(finalStock(after) - finalStock(before) === 800 && /800 tonne DL planned/.test(await rp.locator(".notice").innerText()),
             `the port's logistics officer plans a diesel delivery and the stock line rises: ${before} -> ${after}`);
     }
-    await shot(log, "16-exercise", { fullPage: true });
 
     await log.goto(`${APP}/`);
     await log.getByTestId("capacity-alerts").locator("table").waitFor();
