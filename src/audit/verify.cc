@@ -195,7 +195,7 @@ Result<VerifyReport> VerifyStore(storage::Transaction& txn) {
       return report;
     }
   }
-  for (const char* kind : {"bill", "rik", "eve", "rate", "payment"}) {
+  for (const char* kind : {"bill", "rik", "eve", "rate", "payment", "delivery", "bill-request", "eve-request"}) {
     ASSIGN_OR_RETURN(auto records, txn.Ledger().ListRecords({kind}));
     for (const auto& r : records) current[r.kind + "/" + r.key] = r.body;
   }

@@ -24,6 +24,8 @@ struct LedgerOptions {
   std::string bill;
   std::string amount;
   std::string payment_id;
+  std::string delivery_id;
+  std::string idempotency_key;  // of `bill create` and `eve propose`
   std::string key;
   std::string quantity;
   std::string file;
@@ -95,10 +97,15 @@ std::vector<std::vector<std::string>> RikRows(const std::vector<ledger::RikOblig
   return rows;
 }
 
-std::vector<std::vector<std::string>> OffsetRows(const ledger::OffsetProposal& p) {
-  std::vector<std::vector<std::string>> rows = {{"proposal", "status", "order", "debtor", "amount", "value"}};
-  for (const auto& l : p.legs) {
-    rows.push_back({p.id, p.status, l.order, l.debtor, l.amount.ToString(), Amount(l.value, p.currency) + " " + p.currency});
+// One row per leg of each proposal.
+std::vector<std::vector<std::string>> OffsetRows(const std::vector<ledger::OffsetProposal>& proposals) {
+  std::vector<std::vector<std::string>> rows = {
+      {"proposal", "status", "state", "proposed_by", "order", "debtor", "amount", "value"}};
+  for (const auto& p : proposals) {
+    for (const auto& l : p.legs) {
+      rows.push_back({p.id, p.status, ledger::OffsetState(p), p.proposed_by, l.order, l.debtor, l.amount.ToString(),
+                      Amount(l.value, p.currency) + " " + p.currency});
+    }
   }
   return rows;
 }
@@ -271,10 +278,13 @@ void RegisterLedgerCommands(CLI::App& app, CliContext& ctx) {
                          [&ctx](Ledger& l, LedgerOptions& opt) -> Status {
                            ASSIGN_OR_RETURN(Timestamp from, TimeOption(opt.from, "--from"));
                            ASSIGN_OR_RETURN(Timestamp to, TimeOption(opt.to, "--to"));
-                           ASSIGN_OR_RETURN(auto b, l.service->CreateBill(l.actor, opt.agreement, from, to));
+                           ASSIGN_OR_RETURN(auto b, l.service->CreateBill(l.actor, opt.agreement, from, to,
+                                                                          opt.idempotency_key));
                            return Emit(ctx, opt, BillRows({b}));
                          });
   agreement_opt(create);
+  create->add_option("--idempotency-key", o->idempotency_key,
+                     "makes a retry return the bill it made instead of billing again");
   create->add_option("--from", o->from, "claims posted from (inclusive)");
   create->add_option("--to", o->to, "claims posted before (exclusive)");
   agreement_opt(Add(*bill, ctx, o, "list", "bills under an agreement", [&ctx](Ledger& l, LedgerOptions& opt) -> Status {
@@ -311,23 +321,34 @@ void RegisterLedgerCommands(CLI::App& app, CliContext& ctx) {
                           [&ctx](Ledger& l, LedgerOptions& opt) -> Status {
                             auto q = Quantity::Parse(opt.quantity);
                             if (!q.ok()) return q.status().WithContext("--quantity");
-                            ASSIGN_OR_RETURN(auto r, l.service->DeliverRik(l.actor, opt.key, *q));
+                            ASSIGN_OR_RETURN(auto r, l.service->DeliverRik(l.actor, opt.key, *q, opt.delivery_id));
                             return Emit(ctx, opt, RikRows({r}));
                           });
   deliver->add_option("key", o->key, "obligation key ORDER:L<line>")->required();
   deliver->add_option("--quantity", o->quantity, "'12.5 tonne'")->required();
+  deliver->add_option("--delivery-id", o->delivery_id,
+                      "idempotency key of the delivery: run again with it, the delivery is recorded once");
 
   CLI::App* eve = app.add_subcommand("eve", "equal-value-exchange offsets (both finance officers accept)");
   eve->require_subcommand(1);
-  agreement_opt(Add(*eve, ctx, o, "propose", "propose the offset netting both parties' positions",
+  CLI::App* propose = Add(*eve, ctx, o, "propose", "propose the offset netting both parties' positions",
+                          [&ctx](Ledger& l, LedgerOptions& opt) -> Status {
+                            ASSIGN_OR_RETURN(auto p, l.service->ProposeOffset(l.actor, opt.agreement,
+                                                                              opt.idempotency_key));
+                            return Emit(ctx, opt, OffsetRows({p}));
+                          });
+  agreement_opt(propose);
+  propose->add_option("--idempotency-key", o->idempotency_key,
+                      "makes a retry return the proposal it made instead of proposing again");
+  agreement_opt(Add(*eve, ctx, o, "list", "offset proposals with their state (proposed, accepted-by-X, posted)",
                     [&ctx](Ledger& l, LedgerOptions& opt) -> Status {
-                      ASSIGN_OR_RETURN(auto p, l.service->ProposeOffset(l.actor, opt.agreement));
-                      return Emit(ctx, opt, OffsetRows(p));
+                      ASSIGN_OR_RETURN(auto list, l.service->ListOffsets(l.actor, opt.agreement));
+                      return Emit(ctx, opt, OffsetRows(list));
                     }));
   Add(*eve, ctx, o, "accept", "accept a proposal; the second acceptance posts it",
       [&ctx](Ledger& l, LedgerOptions& opt) -> Status {
         ASSIGN_OR_RETURN(auto p, l.service->AcceptOffset(l.actor, opt.id));
-        return Emit(ctx, opt, OffsetRows(p));
+        return Emit(ctx, opt, OffsetRows({p}));
       })
       ->add_option("id", o->id, "proposal id")
       ->required();

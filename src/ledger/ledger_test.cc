@@ -147,6 +147,17 @@ class LedgerTest : public ::testing::Test {
     EXPECT_TRUE(report->ok()) << report->problem;
   }
 
+  // How many transfers and audit events the store holds: a replayed call
+  // must add neither.
+  std::pair<size_t, int64_t> Written() {
+    auto txn = store.BeginRead();
+    TransferFilter f;
+    f.limit = 100000;
+    auto all = (*txn)->Ledger().ListTransfers(f);
+    RELOS_CHECK(all.ok(), all.status().ToString());
+    return {all->size(), relos::testing::FootprintOf(store).events};
+  }
+
   OrderBalance BalanceOf(const Order& o) {
     auto txn = store.BeginRead();
     auto b = BalanceOfOrder(**txn, o.number);
@@ -319,6 +330,111 @@ TEST_F(LedgerTest, GoldenEqualValueOffsetNeedsBothAcceptances) {
   EXPECT_EQ(BalanceOf(ru_order).outstanding.at("INR"), 140000000 - 78750000);
   ASSERT_TRUE(ledgered.Close(As("IN", Role::kFinance), in_order.id).ok());
   ExpectGolden("equal-value-exchange");
+  ExpectBalanced();
+}
+
+TEST_F(LedgerTest, ReturnDeliveryIsRecordedOncePerDeliveryId) {
+  Receipted(registry::SettlementMode::kReplacementInKind);
+  auto riks = settlement.ListRik(As("IN", Role::kFinance), kAgreement);
+  ASSERT_TRUE(riks.ok()) << riks.status();
+  const std::string fuel = (*riks)[0].key;  // 10 t F-76
+  auto first = settlement.DeliverRik(As("IN", Role::kFinance), fuel, Q("4 tonne"), "return-1");
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->returned.ToString(), "4 tonne");
+  const auto written = Written();
+  // The retry (by the other officer who may record it, too) is the same
+  // delivery: the obligation is reduced once.
+  auto retry = settlement.DeliverRik(As("IN", Role::kLogisticsOfficer), fuel, Q("4 tonne"), "return-1");
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->returned.ToString(), "4 tonne");
+  EXPECT_EQ(retry->status, "open");
+  EXPECT_EQ(Written(), written);
+  auto listed = settlement.ListRik(As("RU", Role::kAuditor), kAgreement);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ((*listed)[0].returned.ToString(), "4 tonne");
+  // The id again for another quantity: refused, naming the id.
+  auto other = settlement.DeliverRik(As("IN", Role::kFinance), fuel, Q("3 tonne"), "return-1");
+  ASSERT_TRUE(IsError(other, StatusCode::kAlreadyExists, "delivery_id"));
+  EXPECT_NE(other.status().message().find("'return-1'"), std::string::npos) << other.status();
+  EXPECT_EQ(Written(), written);
+  EXPECT_TRUE(IsError(settlement.DeliverRik(As("IN", Role::kFinance), fuel, Q("1 tonne"), std::string(129, 'k')),
+                      StatusCode::kInvalidArgument, "delivery_id"));
+  // The rest discharges it; a retry of that last delivery still answers
+  // with the obligation, not "not open".
+  auto rest = settlement.DeliverRik(As("IN", Role::kFinance), fuel, Q("6 tonne"), "return-2");
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  EXPECT_EQ(rest->status, "discharged");
+  const auto discharged = Written();
+  auto late_retry = settlement.DeliverRik(As("IN", Role::kFinance), fuel, Q("6 tonne"), "return-2");
+  ASSERT_TRUE(late_retry.ok()) << late_retry.status();
+  EXPECT_EQ(late_retry->status, "discharged");
+  EXPECT_EQ(late_retry->returned.ToString(), "10 tonne");
+  EXPECT_EQ(Written(), discharged);
+  // Without an id a call is a new delivery: refused now, nothing is owed.
+  EXPECT_TRUE(IsError(settlement.DeliverRik(As("IN", Role::kFinance), fuel, Q("6 tonne")),
+                      StatusCode::kFailedPrecondition, "ledger.rik_not_open"));
+  ExpectBalanced();
+}
+
+TEST_F(LedgerTest, BillCreationRetriedWithItsKeyMakesOneBill) {
+  Receipted(registry::SettlementMode::kCash);
+  fx.clock.Advance(kSecondsPerDay);
+  const orders::Actor ru = As("RU", Role::kFinance);
+  auto bill = settlement.CreateBill(ru, kAgreement, T("2026-01-01"), std::nullopt, "bill-march");
+  ASSERT_TRUE(bill.ok()) << bill.status();
+  const auto written = Written();
+  // Retried later, with the period up to "now" as before: the same bill.
+  fx.clock.Advance(60);
+  auto retry = settlement.CreateBill(ru, kAgreement, T("2026-01-01"), std::nullopt, "bill-march");
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->number, bill->number);
+  EXPECT_EQ(retry->total, bill->total);
+  EXPECT_EQ(retry->period_to, bill->period_to);
+  EXPECT_EQ(Written(), written);
+  auto bills = settlement.ListBills(ru, kAgreement);
+  ASSERT_TRUE(bills.ok());
+  EXPECT_EQ(bills->size(), 1u);
+  EXPECT_TRUE(IsError(settlement.CreateBill(ru, kAgreement, T("2026-02-01"), std::nullopt, "bill-march"),
+                      StatusCode::kAlreadyExists, "idempotency_key"));
+  // Without a key there is nothing left to bill.
+  EXPECT_TRUE(IsError(settlement.CreateBill(ru, kAgreement, T("2026-01-01"), std::nullopt),
+                      StatusCode::kFailedPrecondition, "ledger.nothing_to_bill"));
+  EXPECT_EQ(Written(), written);
+  ExpectBalanced();
+}
+
+TEST_F(LedgerTest, OffsetProposalRetriedWithItsKeyIsOneProposalListedWithItsState) {
+  Receipted(registry::SettlementMode::kEqualValueExchange, "IN");
+  Receipted(registry::SettlementMode::kEqualValueExchange, "RU");
+  auto p = settlement.ProposeOffset(As("IN", Role::kFinance), kAgreement, "net-q1");
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->proposed_by, "IN");
+  const auto written = Written();
+  auto retry = settlement.ProposeOffset(As("IN", Role::kFinance), kAgreement, "net-q1");
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->id, p->id);
+  EXPECT_EQ(Written(), written);
+  // The other party's finance officer under the same key asks for another
+  // proposal (its own): refused.
+  EXPECT_TRUE(IsError(settlement.ProposeOffset(As("RU", Role::kFinance), kAgreement, "net-q1"),
+                      StatusCode::kAlreadyExists, "idempotency_key"));
+  auto states = [&](const orders::Actor& who) {
+    std::vector<std::string> out;
+    auto list = settlement.ListOffsets(who, kAgreement);
+    RELOS_CHECK(list.ok(), list.status().ToString());
+    for (const auto& x : *list) out.push_back(x.id + " " + OffsetState(x) + " by " + x.proposed_by);
+    return out;
+  };
+  const std::string id = p->id;
+  EXPECT_EQ(states(As("RU", Role::kAuditor)), std::vector<std::string>{id + " proposed by IN"});
+  ASSERT_TRUE(settlement.AcceptOffset(As("RU", Role::kFinance), id).ok());
+  EXPECT_EQ(states(As("IN", Role::kFinance)), std::vector<std::string>{id + " accepted-by-RU by IN"});
+  ASSERT_TRUE(settlement.AcceptOffset(As("IN", Role::kFinance), id).ok());
+  EXPECT_EQ(states(As("IN", Role::kAuditor)), std::vector<std::string>{id + " posted by IN"});
+  EXPECT_TRUE(IsError(settlement.ListOffsets(As("IN", Role::kRequester), kAgreement), StatusCode::kPermissionDenied,
+                      "ledger.role"));
+  EXPECT_TRUE(IsError(settlement.ListOffsets(As("CN", Role::kFinance), kAgreement), StatusCode::kPermissionDenied,
+                      "agreement"));
   ExpectBalanced();
 }
 

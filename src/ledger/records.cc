@@ -133,6 +133,7 @@ std::string Encode(const OffsetProposal& p) {
   }
   return codec::Canonical({{"id", p.id},
                            {"agreement", p.agreement},
+                           {"proposed_by", p.proposed_by},
                            {"proposed_at", p.proposed_at.ToIso8601()},
                            {"currency", p.currency},
                            {"offset", p.offset},
@@ -146,6 +147,7 @@ Result<OffsetProposal> DecodeOffset(const std::string& body) {
     OffsetProposal p;
     p.id = j.at("id");
     p.agreement = j.at("agreement");
+    p.proposed_by = j.value("proposed_by", "");
     ASSIGN_OR_RETURN(p.proposed_at, TimeFrom(j.at("proposed_at")));
     p.currency = j.at("currency");
     p.offset = j.at("offset");

@@ -84,6 +84,71 @@ std::string Serial(const std::string& prefix, int year, size_t n) {
   return prefix + buf;
 }
 
+// A creating call made once per caller-chosen id (payments, return
+// deliveries, bill and offset requests): a record (kind, id) written in the
+// transaction of what the call made, naming it (ref) and holding the request
+// it answered (body). The id is global to its kind; the request names the
+// caller's party where another party could ask for the same thing.
+struct CallId {
+  const char* kind;   // record kind: "payment", "delivery", "bill-request", "eve-request"
+  const char* field;  // how callers name the id: "payment_id", "delivery_id", "idempotency_key"
+  std::string id;     // empty: the call is not protected (where the id is optional)
+  std::string request;
+
+  Status Check(bool required) const {
+    if ((required && id.empty()) || id.size() > 128) {
+      return InvalidArgument(std::string(field) + ": 1..128 characters" + (required ? "" : " when given") +
+                                 ", the idempotency key of the " + kind,
+                             field);
+    }
+    return OkStatus();
+  }
+  // The key of what an earlier call under this id made when it asked the
+  // same; nullopt when there was none. AlreadyExists naming the id when it
+  // asked something else.
+  Result<std::optional<std::string>> Earlier(storage::Transaction& txn) const {
+    if (id.empty()) return std::optional<std::string>();
+    ASSIGN_OR_RETURN(std::optional<Record> prior, txn.Ledger().FindRecord(kind, id));
+    if (!prior) return std::optional<std::string>();
+    if (prior->body != request) {
+      return AlreadyExists(std::string(field) + ": '" + id + "' was already used for a different request; a new " +
+                               kind + " needs a new one",
+                           field);
+    }
+    return std::optional<std::string>(prior->ref);
+  }
+  // Records that this call made `made`, in the same transaction.
+  Status Remember(storage::Transaction& txn, const std::string& agreement, const std::string& made,
+                  const std::string& status, const std::string& event, const Actor& actor, Timestamp at) const {
+    if (id.empty()) return OkStatus();
+    return internal::PutRecord(txn, {kind, id, agreement, made, status, at, request}, event, actor);
+  }
+};
+
+// The records of `kind` under `agreement`, decoded, by key; the actor's
+// party must be bound by the agreement.
+template <typename T>
+Result<std::vector<T>> RecordsUnder(storage::Store& store, const Actor& actor, const std::string& agreement,
+                                    const char* kind, Result<T> (*decode)(const std::string&)) {
+  ASSIGN_OR_RETURN(auto txn, store.BeginRead());
+  RETURN_IF_ERROR(BoundAgreement(*txn, actor, agreement).status());
+  RecordFilter f{kind};
+  f.agreement = agreement;
+  ASSIGN_OR_RETURN(auto recs, txn->Ledger().ListRecords(f));
+  std::vector<T> out;
+  for (const auto& rec : recs) {
+    ASSIGN_OR_RETURN(T t, decode(rec.body));
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+Result<OffsetProposal> LoadOffset(storage::Transaction& txn, const std::string& id) {
+  ASSIGN_OR_RETURN(std::optional<Record> rec, txn.Ledger().FindRecord("eve", id));
+  if (!rec) return NotFound("eve: no offset proposal '" + id + "'", "eve");
+  return internal::DecodeOffset(rec->body);
+}
+
 }  // namespace
 
 std::string Rate::ToString() const {
@@ -182,12 +247,18 @@ Result<std::vector<Rate>> SettlementService::ListRates() {
 }
 
 Result<Bill> SettlementService::CreateBill(const Actor& actor, const std::string& agreement, Timestamp from,
-                                           Timestamp to) {
+                                           std::optional<Timestamp> until, const std::string& request_id) {
   RETURN_IF_ERROR(RequireRole(actor, {Role::kFinance}, "bill create"));
+  const CallId call{"bill-request", "idempotency_key", request_id,
+                    agreement + "|" + actor.party + "|" + from.ToIso8601() + "|" + (until ? until->ToIso8601() : "now")};
+  RETURN_IF_ERROR(call.Check(false));
+  const Timestamp now = clock_.Now();
+  const Timestamp to = until ? *until : now.PlusSeconds(1);
   if (!(from < to)) return InvalidArgument("to: the period must end after it starts", "to");
   ASSIGN_OR_RETURN(auto txn, store_.BeginWrite());
   ASSIGN_OR_RETURN(registry::Agreement ag, BoundAgreement(*txn, actor, agreement));
-  const Timestamp now = clock_.Now();
+  ASSIGN_OR_RETURN(std::optional<std::string> made, call.Earlier(*txn));
+  if (made) return LoadBill(*txn, *made);
   Bill b;
   b.agreement = agreement;
   b.supplier = actor.party;
@@ -258,6 +329,7 @@ Result<Bill> SettlementService::CreateBill(const Actor& actor, const std::string
                         .status());
   }
   RETURN_IF_ERROR(SaveBill(*txn, b, "ledger.bill.created", actor, now));
+  RETURN_IF_ERROR(call.Remember(*txn, agreement, b.number, "billed", "ledger.bill.request", actor, now));
   RETURN_IF_ERROR(txn->Commit());
   return b;
 }
@@ -270,38 +342,22 @@ Result<Bill> SettlementService::GetBill(const Actor& actor, const std::string& n
 }
 
 Result<std::vector<Bill>> SettlementService::ListBills(const Actor& actor, const std::string& agreement) {
-  ASSIGN_OR_RETURN(auto txn, store_.BeginRead());
-  RETURN_IF_ERROR(BoundAgreement(*txn, actor, agreement).status());
-  RecordFilter f{"bill"};
-  f.agreement = agreement;
-  ASSIGN_OR_RETURN(auto recs, txn->Ledger().ListRecords(f));
-  std::vector<Bill> out;
-  for (const auto& rec : recs) {
-    ASSIGN_OR_RETURN(Bill b, internal::DecodeBill(rec.body));
-    out.push_back(std::move(b));
-  }
-  return out;
+  return RecordsUnder<Bill>(store_, actor, agreement, "bill", internal::DecodeBill);
 }
 
 Result<Bill> SettlementService::Pay(const Actor& actor, const std::string& number, const Money& amount,
                                     const std::string& payment_id) {
   RETURN_IF_ERROR(RequireRole(actor, {Role::kFinance}, "pay"));
-  if (payment_id.empty() || payment_id.size() > 128) {
-    return InvalidArgument("payment_id: 1..128 characters, the idempotency key of the payment", "payment_id");
-  }
+  const CallId call{"payment", "payment_id", payment_id, number + "|" + amount.ToString()};
+  RETURN_IF_ERROR(call.Check(true));
   ASSIGN_OR_RETURN(auto txn, store_.BeginWrite());
   ASSIGN_OR_RETURN(Bill b, LoadBill(*txn, number));
   if (b.debtor != actor.party) {
     if (b.supplier != actor.party) return NotFound("bill: no bill '" + number + "'", "bill");
     return PermissionDenied("pay: bill " + number + " is paid by " + b.debtor + ", not " + actor.party, "ledger.role");
   }
-  const std::string content = number + "|" + amount.ToString();
-  ASSIGN_OR_RETURN(std::optional<Record> prior, txn->Ledger().FindRecord("payment", payment_id));
-  if (prior) {
-    if (prior->body == content) return b;
-    return AlreadyExists("payment_id: '" + payment_id + "' was used for another payment (" + prior->body + ")",
-                         "payment_id");
-  }
+  ASSIGN_OR_RETURN(std::optional<std::string> made, call.Earlier(*txn));
+  if (made) return b;
   if (amount.currency().code() != b.currency) {
     return InvalidArgument("amount: bill " + number + " is payable in " + b.currency + ", not " +
                                amount.currency().code(),
@@ -329,30 +385,21 @@ Result<Bill> SettlementService::Pay(const Actor& actor, const std::string& numbe
   }
   b.paid += amount.minor_units();
   b.status = b.outstanding() == 0 ? "paid" : "partly-paid";
-  RETURN_IF_ERROR(internal::PutRecord(*txn, {"payment", payment_id, b.agreement, number, "received", now, content},
-                                      "ledger.payment", actor));
+  RETURN_IF_ERROR(call.Remember(*txn, b.agreement, number, "received", "ledger.payment", actor, now));
   RETURN_IF_ERROR(SaveBill(*txn, b, "ledger.bill.paid", actor, now));
   RETURN_IF_ERROR(txn->Commit());
   return b;
 }
 
 Result<std::vector<RikObligation>> SettlementService::ListRik(const Actor& actor, const std::string& agreement) {
-  ASSIGN_OR_RETURN(auto txn, store_.BeginRead());
-  RETURN_IF_ERROR(BoundAgreement(*txn, actor, agreement).status());
-  RecordFilter f{"rik"};
-  f.agreement = agreement;
-  ASSIGN_OR_RETURN(auto recs, txn->Ledger().ListRecords(f));
-  std::vector<RikObligation> out;
-  for (const auto& rec : recs) {
-    ASSIGN_OR_RETURN(RikObligation r, internal::DecodeRik(rec.body));
-    out.push_back(std::move(r));
-  }
-  return out;
+  return RecordsUnder<RikObligation>(store_, actor, agreement, "rik", internal::DecodeRik);
 }
 
 Result<RikObligation> SettlementService::DeliverRik(const Actor& actor, const std::string& key,
-                                                    const Quantity& quantity) {
+                                                    const Quantity& quantity, const std::string& delivery_id) {
   RETURN_IF_ERROR(RequireRole(actor, {Role::kFinance, Role::kLogisticsOfficer}, "rik deliver"));
+  const CallId call{"delivery", "delivery_id", delivery_id, key + "|" + quantity.ToString()};
+  RETURN_IF_ERROR(call.Check(false));
   ASSIGN_OR_RETURN(auto txn, store_.BeginWrite());
   ASSIGN_OR_RETURN(std::optional<Record> rec, txn->Ledger().FindRecord("rik", key));
   if (!rec) return NotFound("rik: no obligation '" + key + "'", "rik");
@@ -361,6 +408,8 @@ Result<RikObligation> SettlementService::DeliverRik(const Actor& actor, const st
     if (r.creditor != actor.party) return NotFound("rik: no obligation '" + key + "'", "rik");
     return PermissionDenied("rik deliver: the return is recorded by the debtor " + r.debtor, "ledger.role");
   }
+  ASSIGN_OR_RETURN(std::optional<std::string> made, call.Earlier(*txn));
+  if (made) return r;  // the obligation as it stands, this delivery counted once
   if (r.status != "open") {
     return FailedPrecondition("rik: obligation " + key + " is " + r.status, "ledger.rik_not_open");
   }
@@ -386,6 +435,7 @@ Result<RikObligation> SettlementService::DeliverRik(const Actor& actor, const st
   r.returned = Quantity(r.returned.milli() + q->milli(), r.quantity.unit());
   if (r.returned.milli() == r.quantity.milli()) r.status = "discharged";
   RETURN_IF_ERROR(SaveRik(*txn, r, "ledger.rik.delivered", actor, now));
+  RETURN_IF_ERROR(call.Remember(*txn, r.agreement, key, "recorded", "ledger.rik.delivery", actor, now));
   RETURN_IF_ERROR(txn->Commit());
   return r;
 }
@@ -428,13 +478,19 @@ Result<std::vector<RikObligation>> SettlementService::Tick(const Actor& actor) {
   return converted;
 }
 
-Result<OffsetProposal> SettlementService::ProposeOffset(const Actor& actor, const std::string& agreement) {
+Result<OffsetProposal> SettlementService::ProposeOffset(const Actor& actor, const std::string& agreement,
+                                                       const std::string& request_id) {
   RETURN_IF_ERROR(RequireRole(actor, {Role::kFinance}, "eve propose"));
+  const CallId call{"eve-request", "idempotency_key", request_id, agreement + "|" + actor.party};
+  RETURN_IF_ERROR(call.Check(false));
   ASSIGN_OR_RETURN(auto txn, store_.BeginWrite());
   ASSIGN_OR_RETURN(registry::Agreement ag, BoundAgreement(*txn, actor, agreement));
+  ASSIGN_OR_RETURN(std::optional<std::string> made, call.Earlier(*txn));
+  if (made) return LoadOffset(*txn, *made);
   const Timestamp now = clock_.Now();
   OffsetProposal p;
   p.agreement = agreement;
+  p.proposed_by = actor.party;
   p.proposed_at = now;
   p.currency = ag.terms.settlement_currency.code();
   p.status = "proposed";
@@ -479,6 +535,7 @@ Result<OffsetProposal> SettlementService::ProposeOffset(const Actor& actor, cons
   ASSIGN_OR_RETURN(auto prior, txn->Ledger().ListRecords(existing));
   p.id = Serial(agreement + "-EVE", now.Year(), prior.size() + 1);
   RETURN_IF_ERROR(SaveOffset(*txn, p, "ledger.eve.proposed", actor, now));
+  RETURN_IF_ERROR(call.Remember(*txn, agreement, p.id, "proposed", "ledger.eve.request", actor, now));
   RETURN_IF_ERROR(txn->Commit());
   return p;
 }
@@ -486,9 +543,7 @@ Result<OffsetProposal> SettlementService::ProposeOffset(const Actor& actor, cons
 Result<OffsetProposal> SettlementService::AcceptOffset(const Actor& actor, const std::string& id) {
   RETURN_IF_ERROR(RequireRole(actor, {Role::kFinance}, "eve accept"));
   ASSIGN_OR_RETURN(auto txn, store_.BeginWrite());
-  ASSIGN_OR_RETURN(std::optional<Record> rec, txn->Ledger().FindRecord("eve", id));
-  if (!rec) return NotFound("eve: no offset proposal '" + id + "'", "eve");
-  ASSIGN_OR_RETURN(OffsetProposal p, internal::DecodeOffset(rec->body));
+  ASSIGN_OR_RETURN(OffsetProposal p, LoadOffset(*txn, id));
   ASSIGN_OR_RETURN(registry::Agreement ag, BoundAgreement(*txn, actor, p.agreement));
   if (p.status != "proposed") return FailedPrecondition("eve: proposal " + id + " is " + p.status, "ledger.eve_closed");
   if (std::find(p.accepted_by.begin(), p.accepted_by.end(), actor.party) != p.accepted_by.end()) {
@@ -518,6 +573,17 @@ Result<OffsetProposal> SettlementService::AcceptOffset(const Actor& actor, const
   RETURN_IF_ERROR(SaveOffset(*txn, p, "ledger.eve.accepted", actor, now));
   RETURN_IF_ERROR(txn->Commit());
   return p;
+}
+
+Result<std::vector<OffsetProposal>> SettlementService::ListOffsets(const Actor& actor, const std::string& agreement) {
+  RETURN_IF_ERROR(RequireRole(actor, {Role::kFinance, Role::kAuditor}, "eve list"));
+  return RecordsUnder<OffsetProposal>(store_, actor, agreement, "eve", internal::DecodeOffset);
+}
+
+std::string OffsetState(const OffsetProposal& p) {
+  if (p.status == "accepted") return "posted";
+  if (p.accepted_by.empty()) return "proposed";
+  return "accepted-by-" + p.accepted_by.front();
 }
 
 }  // namespace relos::ledger

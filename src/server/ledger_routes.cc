@@ -40,7 +40,13 @@ Json BillJson(const ledger::Bill& b, bool with_lines) {
   return j;
 }
 Json RikJson(const ledger::RikObligation& r) { return Json::parse(ledger::RecordJson(r)); }
-Json OffsetJson(const ledger::OffsetProposal& p) { return Json::parse(ledger::RecordJson(p)); }
+// The proposal's record with where it stands ("state": proposed,
+// accepted-by-<party>, posted).
+Json OffsetJson(const ledger::OffsetProposal& p) {
+  Json j = Json::parse(ledger::RecordJson(p));
+  j["state"] = ledger::OffsetState(p);
+  return j;
+}
 
 // An ISO 8601 time from the query or a body member; `fallback` when absent.
 Result<Timestamp> TimeParam(const Call& c, const std::string& name, Timestamp fallback) {
@@ -50,12 +56,25 @@ Result<Timestamp> TimeParam(const Call& c, const std::string& name, Timestamp fa
   if (!t.ok()) return InvalidArgument(name + ": " + t.status().message(), name);
   return *t;
 }
-Result<Timestamp> JsonTimeAt(const Json& body, const std::string& key, Timestamp fallback) {
+Result<std::optional<Timestamp>> JsonTimeAt(const Json& body, const std::string& key) {
   ASSIGN_OR_RETURN(std::string text, orders::JsonStringAt(body, key, "$", false));
-  if (text.empty()) return fallback;
+  if (text.empty()) return std::optional<Timestamp>();
   Result<Timestamp> t = Timestamp::Parse(text);
   if (!t.ok()) return InvalidArgument("$." + key + ": " + t.status().message(), key);
-  return *t;
+  return std::optional<Timestamp>(*t);
+}
+
+// The id that makes a creating call idempotent: the Idempotency-Key header
+// or the body's `member` (equal when both are given); "" when neither.
+Result<std::string> CallId(const Call& c, const Json& body, const std::string& member) {
+  ASSIGN_OR_RETURN(std::string id, orders::JsonStringAt(body, member, "$", false));
+  ASSIGN_OR_RETURN(std::string key, IdempotencyKey(c));
+  if (!key.empty() && !id.empty() && key != id) {
+    return InvalidArgument("Idempotency-Key: differs from $." + member, "Idempotency-Key");
+  }
+  if (id.empty()) id = key;
+  if (id.size() > 128) return InvalidArgument("$." + member + ": at most 128 characters", member);
+  return id;
 }
 
 Result<Json> ObjectBody(const Call& c, std::initializer_list<const char*> keys) {
@@ -191,6 +210,14 @@ void Api::AddLedgerRoutes() {
          for (const auto& b : list) rows.push_back(BillJson(b, false));
          return Json{{"bills", rows}};
        }},
+      {"offsets", "equal-value-exchange offset proposals, each with its state (proposed, accepted-by-<party>, posted)",
+       {},
+       [](ledger::SettlementService& s, const Call& c, const std::string& ag) -> Result<Json> {
+         ASSIGN_OR_RETURN(auto list, s.ListOffsets(c.actor, ag));
+         Json rows = Json::array();
+         for (const auto& p : list) rows.push_back(OffsetJson(p));
+         return Json{{"offsets", rows}};
+       }},
       {"rik", "replacement-in-kind obligations and their state", {},
        [](ledger::SettlementService& s, const Call& c, const std::string& ag) -> Result<Json> {
          ASSIGN_OR_RETURN(auto list, s.ListRik(c.actor, ag));
@@ -212,28 +239,36 @@ void Api::AddLedgerRoutes() {
 
   router_.Add({"POST", "/api/v1/ledger/{agreement}/bills",
                "bill the partner's unbilled claims posted in [from, to): {from?, to?} (default: everything so far; "
-               "the supplier's finance officer)",
-               true, {Role::kFinance}, 201, true, {}, [this](Call& c) -> Result<Reply> {
+               "the supplier's finance officer); the Idempotency-Key makes a retry return the same bill",
+               true, {Role::kFinance}, 201, true, {},
+               [this](Call& c) -> Result<Reply> {
                  const std::string& agreement = c.params.at("agreement");
                  RETURN_IF_ERROR(CheckBound(store_, agreement, c.actor.party));
                  ASSIGN_OR_RETURN(Json body, ObjectBody(c, {"from", "to"}));
-                 ASSIGN_OR_RETURN(Timestamp from, JsonTimeAt(body, "from", Timestamp()));
-                 ASSIGN_OR_RETURN(Timestamp to, JsonTimeAt(body, "to", clock_.Now().PlusSeconds(1)));
+                 ASSIGN_OR_RETURN(std::optional<Timestamp> from, JsonTimeAt(body, "from"));
+                 ASSIGN_OR_RETURN(std::optional<Timestamp> to, JsonTimeAt(body, "to"));
+                 ASSIGN_OR_RETURN(std::string key, IdempotencyKey(c));
                  ledger::SettlementService service(store_, clock_);
-                 ASSIGN_OR_RETURN(ledger::Bill b, service.CreateBill(c.actor, agreement, from, to));
+                 ASSIGN_OR_RETURN(ledger::Bill b,
+                                  service.CreateBill(c.actor, agreement, from.value_or(Timestamp()), to, key));
                  Reply r{201, BillJson(b, true)};
                  r.headers.emplace_back("Location", "/api/v1/bills/" + b.number);
                  return r;
-               }});
+               },
+               true});
   router_.Add({"POST", "/api/v1/ledger/{agreement}/offsets",
-               "propose the equal-value-exchange offset netting both parties' open claims (finance of either party)",
-               true, {Role::kFinance}, 201, false, {}, [this](Call& c) -> Result<Reply> {
+               "propose the equal-value-exchange offset netting both parties' open claims (finance of either party); "
+               "the Idempotency-Key makes a retry return the same proposal",
+               true, {Role::kFinance}, 201, false, {},
+               [this](Call& c) -> Result<Reply> {
                  const std::string& agreement = c.params.at("agreement");
                  RETURN_IF_ERROR(CheckBound(store_, agreement, c.actor.party));
+                 ASSIGN_OR_RETURN(std::string key, IdempotencyKey(c));
                  ledger::SettlementService service(store_, clock_);
-                 ASSIGN_OR_RETURN(ledger::OffsetProposal p, service.ProposeOffset(c.actor, agreement));
+                 ASSIGN_OR_RETURN(ledger::OffsetProposal p, service.ProposeOffset(c.actor, agreement, key));
                  return Reply{201, OffsetJson(p)};
-               }});
+               },
+               true});
   router_.Add({"GET", "/api/v1/bills/{number}", "one bill with its lines (finance, auditor of its supplier or debtor)",
                true, readers, 200, false, {}, [this](Call& c) -> Result<Reply> {
                  ledger::SettlementService service(store_, clock_);
@@ -249,33 +284,32 @@ void Api::AddLedgerRoutes() {
                  ASSIGN_OR_RETURN(std::string text, orders::JsonStringAt(body, "amount", "$", true));
                  Result<Money> amount = Money::Parse(text);
                  if (!amount.ok()) return InvalidArgument("$.amount: " + amount.status().message(), "amount");
-                 ASSIGN_OR_RETURN(std::string payment_id, orders::JsonStringAt(body, "payment_id", "$", false));
-                 ASSIGN_OR_RETURN(std::string key, IdempotencyKey(c));
-                 if (!key.empty() && !payment_id.empty() && key != payment_id) {
-                   return InvalidArgument("Idempotency-Key: differs from $.payment_id", "Idempotency-Key");
-                 }
-                 if (payment_id.empty()) payment_id = key;
+                 ASSIGN_OR_RETURN(std::string payment_id, CallId(c, body, "payment_id"));
                  if (payment_id.empty()) {
                    return InvalidArgument("$.payment_id: required (or an Idempotency-Key header)", "payment_id");
                  }
-                 if (payment_id.size() > 128) return InvalidArgument("$.payment_id: at most 128 characters", "payment_id");
                  ledger::SettlementService service(store_, clock_);
                  ASSIGN_OR_RETURN(ledger::Bill b, service.Pay(c.actor, c.params.at("number"), *amount, payment_id));
                  return Reply{201, BillJson(b, true)};
                },
                true});
   router_.Add({"POST", "/api/v1/rik/{key}/deliveries",
-               "record a return delivery against a replacement-in-kind obligation: {quantity: \"12.5 tonne\"} (the "
-               "debtor's finance or logistics officer)",
-               true, {Role::kFinance, Role::kLogisticsOfficer}, 201, true, {}, [this](Call& c) -> Result<Reply> {
-                 ASSIGN_OR_RETURN(Json body, ObjectBody(c, {"quantity"}));
+               "record a return delivery against a replacement-in-kind obligation: {quantity: \"12.5 tonne\", "
+               "delivery_id?}; the Idempotency-Key (or delivery_id) makes a retry record it once (the debtor's finance "
+               "or logistics officer)",
+               true, {Role::kFinance, Role::kLogisticsOfficer}, 201, true, {},
+               [this](Call& c) -> Result<Reply> {
+                 ASSIGN_OR_RETURN(Json body, ObjectBody(c, {"quantity", "delivery_id"}));
                  ASSIGN_OR_RETURN(std::string text, orders::JsonStringAt(body, "quantity", "$", true));
                  Result<Quantity> q = Quantity::Parse(text);
                  if (!q.ok()) return InvalidArgument("$.quantity: " + q.status().message(), "quantity");
+                 ASSIGN_OR_RETURN(std::string delivery_id, CallId(c, body, "delivery_id"));
                  ledger::SettlementService service(store_, clock_);
-                 ASSIGN_OR_RETURN(ledger::RikObligation r, service.DeliverRik(c.actor, c.params.at("key"), *q));
+                 ASSIGN_OR_RETURN(ledger::RikObligation r,
+                                  service.DeliverRik(c.actor, c.params.at("key"), *q, delivery_id));
                  return Reply{201, RikJson(r)};
-               }});
+               },
+               true});
   router_.Add({"POST", "/api/v1/offsets/{id}/accept",
                "accept an offset proposal for the caller's party; the second party's acceptance posts it (finance)",
                true, {Role::kFinance}, 200, false, {}, [this](Call& c) -> Result<Reply> {

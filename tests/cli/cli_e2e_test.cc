@@ -27,6 +27,8 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
+const char* kWindow = "2026-05-01T08:00:00Z,2026-05-05T08:00:00Z";
+
 struct Outcome {
   int exit_code = -1;
   std::string out;
@@ -116,6 +118,22 @@ class CliRun : public ::testing::Test {
     return Json::parse(r.out).at("number").get<std::string>();
   }
 
+  // An order raised by `requester` on `supplier` in a settlement mode, taken
+  // to receipt with everything as requested.
+  std::string Receipted(const std::string& requester, const std::string& unit, const std::string& facility,
+                        const std::string& line, const std::string& settlement) {
+    const std::string supplier = requester == "IN" ? "RU" : "IN";
+    Outcome created = Ok({"order", "create", "--as", requester + ":requester:x", "--agreement", "RELOS-IN-RU", "--unit",
+                            unit, "--facility", facility, "--purpose", "exercise", "--settlement", settlement, "--line",
+                            line + "," + kWindow, "--json"});
+    const std::string n = Json::parse(created.out).at("number");
+    Ok({"order", "submit", n, "--as", requester + ":requester:x"});
+    Ok({"order", "approve", n, "--as", supplier + ":approver:x"});
+    Ok({"order", "deliver", n, "--as", supplier + ":logistics-officer:x"});
+    Ok({"order", "receipt", n, "--as", requester + ":receiver:x"});
+    return n;
+  }
+
   fs::path dir_;
   std::string db_;  // what --db is given: a path or a postgresql:// URL
 };
@@ -159,7 +177,56 @@ class CliTest : public CliRun, public ::testing::WithParamInterface<std::string>
 INSTANTIATE_TEST_SUITE_P(Backends, CliTest, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
-const char* kWindow = "2026-05-01T08:00:00Z,2026-05-05T08:00:00Z";
+
+TEST_P(CliTest, ReturnDeliveryRunTwiceWithItsIdIsRecordedOnce) {
+  InitDemo();
+  Receipted("IN", "IN-INS-TABAR", "RU-VLD", "FUEL-DL,100 tonne", "replacement-in-kind");
+  Json owed = Json::parse(Ok({"rik", "list", "--as", "IN:finance:x", "--json"}).out);
+  ASSERT_EQ(owed.size(), 1u) << owed.dump();
+  const std::string key = owed[0]["key"];
+  const std::vector<std::string> deliver = {"rik", "deliver", key, "--quantity", "40 tonne", "--delivery-id", "ret-1",
+                                            "--as", "IN:logistics-officer:x", "--json"};
+  Json first = Json::parse(Ok(deliver).out);
+  EXPECT_EQ(first[0]["returned"], "40 tonne");
+  const std::string before = State();
+  Json again = Json::parse(Ok(deliver).out);
+  EXPECT_EQ(again, first);
+  EXPECT_EQ(State(), before);
+  Outcome other = Relos({"rik", "deliver", key, "--quantity", "30 tonne", "--delivery-id", "ret-1", "--as",
+                         "IN:finance:x"});
+  EXPECT_EQ(other.exit_code, 5) << other.err;
+  EXPECT_NE(other.err.find("'ret-1'"), std::string::npos) << other.err;
+  EXPECT_EQ(State(), before);
+  Json listed = Json::parse(Ok({"rik", "list", "--as", "RU:auditor:x", "--json"}).out);
+  EXPECT_EQ(listed[0]["returned"], "40 tonne");
+  EXPECT_EQ(listed[0]["status"], "open");
+}
+
+TEST_P(CliTest, OffsetProposalsAreListedWithTheirState) {
+  InitDemo();
+  Receipted("IN", "IN-INS-TABAR", "RU-VLD", "FUEL-DL,100 tonne", "equal-value-exchange");
+  Receipted("RU", "RU-ADM-TRIBUTS", "IN-VTZ", "WATER-FRESH,50 tonne", "equal-value-exchange");
+  const std::vector<std::string> propose = {"eve", "propose", "--as", "IN:finance:x", "--idempotency-key", "net-1",
+                                            "--json"};
+  Json proposed = Json::parse(Ok(propose).out);
+  ASSERT_FALSE(proposed.empty());
+  EXPECT_EQ(Json::parse(Ok(propose).out), proposed);
+  auto states = [&](const std::string& as) {
+    std::set<std::string> out;
+    for (const auto& row : Json::parse(Ok({"eve", "list", "--agreement", "RELOS-IN-RU", "--as", as, "--json"}).out)) {
+      out.insert(row["proposal"].get<std::string>() + " " + row["state"].get<std::string>() + " by " +
+                 row["proposed_by"].get<std::string>());
+    }
+    return out;
+  };
+  const std::string id = proposed[0]["proposal"];
+  EXPECT_EQ(states("RU:auditor:x"), std::set<std::string>{id + " proposed by IN"});
+  Ok({"eve", "accept", id, "--as", "RU:finance:x"});
+  EXPECT_EQ(states("IN:finance:x"), std::set<std::string>{id + " accepted-by-RU by IN"});
+  Ok({"eve", "accept", id, "--as", "IN:finance:x"});
+  EXPECT_EQ(states("RU:finance:x"), std::set<std::string>{id + " posted by IN"});
+  EXPECT_EQ(Relos({"eve", "list", "--as", "IN:requester:x"}).exit_code, 6);
+}
 
 TEST_P(CliTest, AnOrderGoesThroughEveryStateAsEachPartyAndRole) {
   InitDemo();

@@ -106,6 +106,7 @@ struct OffsetLeg {
 struct OffsetProposal {
   std::string id;
   std::string agreement;
+  std::string proposed_by;  // party code; empty in proposals stored before it was kept
   Timestamp proposed_at;
   std::string currency;
   int64_t offset = 0;  // settlement currency, netted from each side
@@ -113,6 +114,9 @@ struct OffsetProposal {
   std::vector<std::string> accepted_by;  // party codes
   std::string status;  // "proposed", "accepted"
 };
+// Where a proposal stands: "proposed" (no party has accepted),
+// "accepted-by-<party>" (one has), "posted" (both have; the offset is posted).
+std::string OffsetState(const OffsetProposal& p);
 
 struct Alert {
   std::string kind;     // "delivered-not-receipted", "receipted-not-billed", "bill-overdue", "rik-due"
@@ -203,16 +207,23 @@ class SettlementService {
   Result<std::vector<Rate>> ListRates();
 
   // Bills the actor's party's (supplier's) unbilled claims on its partner
-  // under `agreement`, for claims posted in [from, to). Finance of the
-  // supplier only (PermissionDenied). FailedPrecondition (reason
-  // "ledger.nothing_to_bill") if there is nothing.
-  Result<Bill> CreateBill(const orders::Actor& actor, const std::string& agreement, Timestamp from, Timestamp to);
+  // under `agreement`, for claims posted in [from, to) (`to` absent: up to
+  // the clock's now). Finance of the supplier only (PermissionDenied).
+  // FailedPrecondition (reason "ledger.nothing_to_bill") if there is
+  // nothing. A non-empty `request_id` (at most 128 characters) makes the
+  // call idempotent: the same request under it again returns the bill it
+  // made and changes nothing; another request under it is AlreadyExists
+  // (reason "idempotency_key"). The same holds for the ids of Pay,
+  // DeliverRik and ProposeOffset.
+  Result<Bill> CreateBill(const orders::Actor& actor, const std::string& agreement, Timestamp from,
+                          std::optional<Timestamp> to, const std::string& request_id = "");
   Result<Bill> GetBill(const orders::Actor& actor, const std::string& number);
   Result<std::vector<Bill>> ListBills(const orders::Actor& actor, const std::string& agreement);
 
   // A cash payment by the debtor's finance officer against a bill, full or
   // partial, in the settlement currency. `payment_id` is the idempotency
-  // key. InvalidArgument (amount) above the outstanding amount or in another
+  // key (required; AlreadyExists, reason "payment_id", when reused for
+  // another payment). InvalidArgument (amount) above the outstanding amount or in another
   // currency.
   Result<Bill> Pay(const orders::Actor& actor, const std::string& bill, const Money& amount,
                    const std::string& payment_id);
@@ -220,14 +231,22 @@ class SettlementService {
   Result<std::vector<RikObligation>> ListRik(const orders::Actor& actor, const std::string& agreement);
   // Records a return delivery of `quantity` against an obligation (by the
   // debtor's finance or logistics officer). InvalidArgument above the
-  // remainder; FailedPrecondition unless open.
-  Result<RikObligation> DeliverRik(const orders::Actor& actor, const std::string& key, const Quantity& quantity);
+  // remainder; FailedPrecondition unless open. `delivery_id` (optional)
+  // is the idempotency key of the delivery: a retry returns the obligation
+  // as it stands, the delivery counted once, even once it is discharged.
+  Result<RikObligation> DeliverRik(const orders::Actor& actor, const std::string& key, const Quantity& quantity,
+                                   const std::string& delivery_id = "");
 
   // Proposes the offset that nets both parties' open equal-value-exchange
   // claims under `agreement` (finance of either party).
   // FailedPrecondition (reason "ledger.nothing_to_offset") when one side
   // has none.
-  Result<OffsetProposal> ProposeOffset(const orders::Actor& actor, const std::string& agreement);
+  // `request_id` as for CreateBill: a retry returns the proposal it made.
+  Result<OffsetProposal> ProposeOffset(const orders::Actor& actor, const std::string& agreement,
+                                       const std::string& request_id = "");
+  // The offset proposals under `agreement`, by id (finance and auditor of
+  // either party; PermissionDenied otherwise).
+  Result<std::vector<OffsetProposal>> ListOffsets(const orders::Actor& actor, const std::string& agreement);
   // One party's finance officer accepts; at the second acceptance the
   // offset is posted. FailedPrecondition (reason "ledger.eve_stale") if the
   // claims changed since the proposal.

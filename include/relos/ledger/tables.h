@@ -82,7 +82,7 @@ struct TransferFilter {
 };
 
 struct Record {
-  std::string kind;  // "bill", "rik", "eve", "rate", "counter"
+  std::string kind;  // "bill", "rik", "eve", "rate", "payment", "delivery", "bill-request", "eve-request"...
   std::string key;   // unique within the kind
   std::string agreement;
   std::string ref;     // a secondary key: the order for "rik", the currency pair for "rate"...
