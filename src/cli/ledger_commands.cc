@@ -2,9 +2,6 @@
 // ledger::SettlementService. Reports print a table, --json or --csv.
 #include <fmt/format.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "relos/ledger/settlement.h"
@@ -356,11 +353,8 @@ void RegisterLedgerCommands(CLI::App& app, CliContext& ctx) {
   CLI::App* rates = app.add_subcommand("rates", "the dated exchange-rate table");
   rates->require_subcommand(1);
   Add(*rates, ctx, o, "import", "import rates from CSV: from,to,valid_from,rate", [&ctx](Ledger& l, LedgerOptions& opt) -> Status {
-    std::ifstream in(opt.file);
-    if (!in) return InvalidArgument("file: cannot read " + opt.file, "file");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    ASSIGN_OR_RETURN(int64_t n, l.service->ImportRates(l.actor, ss.str()));
+    ASSIGN_OR_RETURN(std::string csv, ReadInputFile(opt.file));
+    ASSIGN_OR_RETURN(int64_t n, l.service->ImportRates(l.actor, csv));
     *ctx.out << fmt::format("imported {} rates\n", n);
     return OkStatus();
   })->add_option("file", o->file, "CSV file")->required();

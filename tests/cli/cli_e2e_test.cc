@@ -228,6 +228,24 @@ TEST_P(CliTest, OffsetProposalsAreListedWithTheirState) {
   EXPECT_EQ(Relos({"eve", "list", "--as", "IN:requester:x"}).exit_code, 6);
 }
 
+TEST_P(CliTest, RatesAreImportedFromTheFileNamed) {
+  InitDemo();
+  const std::string missing = (dir_ / "no-such-rates.csv").string();
+  const std::string before = State();
+  Outcome refused = Relos({"rates", "import", missing, "--as", "IN:finance:x"});
+  EXPECT_EQ(refused.exit_code, 4) << refused.err;
+  EXPECT_NE(refused.err.find(missing), std::string::npos) << refused.err;
+  EXPECT_EQ(State(), before);
+  const fs::path file = dir_ / "rates.csv";
+  std::ofstream(file) << "from,to,valid_from,rate\nCNY,INR,2026-01-01,11.5\n";
+  EXPECT_EQ(Ok({"rates", "import", file.string(), "--as", "IN:finance:x"}).out, "imported 1 rates\n");
+  bool found = false;
+  for (const auto& r : Json::parse(Ok({"rates", "list", "--as", "IN:auditor:x", "--json"}).out)) {
+    found = found || (r["from"] == "CNY" && r["to"] == "INR" && r["rate"] == "11.5");
+  }
+  EXPECT_TRUE(found);
+}
+
 TEST_P(CliTest, AnOrderGoesThroughEveryStateAsEachPartyAndRole) {
   InitDemo();
   const std::string n = Create({std::string("FUEL-DL,300 tonne,") + kWindow, std::string("BERTH-DAY,4 berth-day,") + kWindow,
