@@ -57,19 +57,22 @@ class HttpConnection {
   boost::beast::flat_buffer buffer_;
 };
 
+// The date `days` from now at `time` of day (UTC), as ISO 8601.
+inline std::string DaysFromNow(int days, const char* time = "08:00:00") {
+  const std::time_t t =
+      std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() + std::chrono::hours(24 * days));
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return std::string(buf) + "T" + time + "Z";
+}
+
 // An order request on the demo registry (`relos init --demo-registry`): one
 // line of `quantity` of `item` for IN-INS-TABAR at Vladivostok, in a window
 // two months from now.
 inline std::string DemoOrderJson(const std::string& item, const std::string& quantity) {
-  const auto at = [](int days) {
-    const std::time_t t =
-        std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() + std::chrono::hours(24 * days));
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT08:00:00Z", &tm);
-    return std::string(buf);
-  };
+  const auto at = [](int days) { return DaysFromNow(days); };
   nlohmann::json line = {{"item", item}, {"quantity", quantity}, {"window_start", at(60)}, {"window_end", at(64)}};
   return nlohmann::json{{"agreement", "RELOS-IN-RU"},
                         {"unit", "IN-INS-TABAR"},

@@ -10,16 +10,21 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "relos/capacity/capacity.h"
+#include "relos/capacity/capacity_json.h"
 #include "relos/exercise/exercise.h"
+#include "relos/exercise/exercise_json.h"
 
 namespace relos::cli {
 namespace {
 
 using capacity::Conflict;
+using capacity::ConflictsJson;
 using codec::Json;
 using exercise::Exercise;
 using exercise::ExercisePlan;
+using exercise::ExerciseJson;
 using exercise::ExerciseService;
+using exercise::PlanJson;
 
 struct Services {
   orders::Actor actor;
@@ -51,33 +56,6 @@ std::string Join(const std::vector<std::string>& v, const char* sep = ", ") {
   return s;
 }
 
-std::string MoneyText(int64_t minor, const std::string& currency) {
-  auto c = Currency::FromCode(currency);
-  if (!c.ok()) return std::to_string(minor) + " " + currency;
-  return relos::Money(minor, *c).ToString();
-}
-
-Json ExerciseJson(const Exercise& e) { return Json::parse(exercise::ToJsonText(e)); }
-
-Json ConflictJson(const Conflict& c) {
-  Json j{{"facility", c.facility}, {"resource", c.resource},   {"kind", std::string(capacity::Name(c.kind))},
-         {"from", c.from.ToIso8601()}, {"capacity", c.capacity}, {"demand", c.demand},
-         {"shortfall", c.shortfall()}, {"orders", c.orders},     {"text", c.ToString()}};
-  if (c.from == c.to) {
-    j["to"] = nullptr;  // onwards
-  } else {
-    j["to"] = c.to.ToIso8601();
-  }
-  if (!c.stock_unit.empty()) j["stock_unit"] = c.stock_unit;
-  return j;
-}
-
-Json ConflictsJson(const std::vector<Conflict>& cs) {
-  Json j = Json::array();
-  for (const auto& c : cs) j.push_back(ConflictJson(c));
-  return j;
-}
-
 void PrintConflicts(std::ostream& out, const std::vector<Conflict>& cs) {
   if (cs.empty()) {
     out << "Conflicts: none\n";
@@ -104,50 +82,6 @@ void PrintExercise(std::ostream& out, const Exercise& e) {
                     std::to_string(c.priority), Join(lines)});
   }
   PrintTable(out, rows);
-}
-
-Json PlanJson(const ExercisePlan& p) {
-  Json berths = Json::array();
-  for (const auto& bp : p.berth_plans) {
-    Json slots = Json::array();
-    for (const auto& s : bp.slots) {
-      slots.push_back({{"call", s.call + 1},
-                       {"unit", s.unit},
-                       {"berth", s.berth},
-                       {"start", s.start.ToIso8601()},
-                       {"end", s.end.ToIso8601()},
-                       {"delay_hours", s.delay_hours}});
-    }
-    berths.push_back({{"facility", bp.facility},
-                      {"berths", bp.berths},
-                      {"objective_hours", bp.objective},
-                      {"lower_bound_hours", bp.lower_bound},
-                      {"proven_optimal", bp.proven_optimal},
-                      {"method", bp.method},
-                      {"problem", bp.problem},
-                      {"slots", slots}});
-  }
-  Json orders = Json::array();
-  for (const auto& po : p.orders) {
-    Json lines = Json::array();
-    for (const auto& l : po.request.lines) {
-      lines.push_back({{"item", l.item},
-                       {"quantity", l.quantity.ToString()},
-                       {"window_start", l.window_start.ToIso8601()},
-                       {"window_end", l.window_end.ToIso8601()}});
-    }
-    orders.push_back({{"call", po.call + 1},
-                      {"label", po.label},
-                      {"requester", po.requester},
-                      {"unit", po.request.unit},
-                      {"facility", po.request.facility},
-                      {"idempotency_key", po.request.idempotency_key},
-                      {"lines", lines}});
-  }
-  return {{"exercise", p.exercise.code},
-          {"berth_plans", berths},
-          {"orders", orders},
-          {"conflicts", ConflictsJson(p.conflicts)}};
 }
 
 }  // namespace
@@ -192,20 +126,9 @@ void PrintExercisePlan(std::ostream& out, const ExercisePlan& p) {
 
 namespace {
 
-Json OrderSummaryJson(const orders::Order& o) {
-  return {{"id", o.id},         {"number", o.number},     {"state", std::string(orders::Name(o.state))},
-          {"unit", o.unit},     {"facility", o.facility}, {"lines", o.lines.size()}};
-}
-
-Json MoneyMapJson(const std::map<std::string, int64_t>& m) {
-  Json j = Json::object();
-  for (const auto& [unit, amount] : m) j[unit] = MoneyText(amount, unit);
-  return j;
-}
-
 std::string MoneyMapText(const std::map<std::string, int64_t>& m) {
   std::vector<std::string> parts;
-  for (const auto& [unit, amount] : m) parts.push_back(MoneyText(amount, unit));
+  for (const auto& [unit, amount] : m) parts.push_back(exercise::AmountText(amount, unit));
   return parts.empty() ? "none" : Join(parts);
 }
 
@@ -264,12 +187,7 @@ Status RunPlan(CliContext& ctx, const PlanOptions& o) {
   }
   if (ctx.json) {
     Json j = PlanJson(plan);
-    if (created) {
-      Json list = Json::array();
-      for (const auto& c : created->created) list.push_back(OrderSummaryJson(c));
-      j["created"] = list;
-      j["skipped"] = created->skipped;
-    }
+    if (created) j.update(exercise::CreatedOrdersJson(*created));
     PrintJson(*ctx.out, j);
     return OkStatus();
   }
@@ -296,15 +214,7 @@ Status RunShow(CliContext& ctx, const std::string& code, bool orders_only) {
     return OkStatus();
   }
   if (ctx.json) {
-    Json list = Json::array();
-    for (const auto& o : sum.orders) list.push_back(OrderSummaryJson(o));
-    PrintJson(*ctx.out, {{"exercise", ExerciseJson(sum.exercise)},
-                         {"orders", list},
-                         {"order_states", sum.order_states},
-                         {"costs",
-                          {{"quoted", MoneyMapJson(sum.costs.quoted)},
-                           {"ledger_pending", MoneyMapJson(sum.costs.pending)},
-                           {"ledger_outstanding", MoneyMapJson(sum.costs.outstanding)}}}});
+    PrintJson(*ctx.out, exercise::SummaryJson(sum));
     return OkStatus();
   }
   PrintExercise(*ctx.out, sum.exercise);
@@ -318,49 +228,14 @@ Status RunShow(CliContext& ctx, const std::string& code, bool orders_only) {
   return OkStatus();
 }
 
-Result<Timestamp> TimeOption(const std::string& text, const char* name, Timestamp dflt) {
-  if (text.empty()) return dflt;
-  auto t = Timestamp::Parse(text);
-  if (!t.ok()) return t.status().WithContext(name);
-  return t;
-}
-
 Status RunUsage(CliContext& ctx, const UsageOptions& o) {
   ASSIGN_OR_RETURN(Services s, Open(ctx, false));
-  ASSIGN_OR_RETURN(Timestamp from, TimeOption(o.from, "--from", s.clock->Now().StartOfDay()));
-  ASSIGN_OR_RETURN(Timestamp to, TimeOption(o.to, "--to", from.PlusDays(14)));
+  ASSIGN_OR_RETURN(auto window, capacity::UsageWindow(o.from, o.to, s.clock->Now(), "--from", "--to"));
+  const auto [from, to] = window;
   ASSIGN_OR_RETURN(auto txn, s.store->BeginRead());
   ASSIGN_OR_RETURN(capacity::FacilityUsage u, capacity::UsageOf(*txn, o.facility, from, to, s.clock->Now()));
   if (ctx.json) {
-    Json resources = Json::array();
-    for (const auto& r : u.resources) {
-      Json held = Json::array();
-      for (const auto& h : r.held) {
-        held.push_back({{"order", h.order},
-                        {"line", h.line_no},
-                        {"unit", h.unit},
-                        {"amount", h.amount},
-                        {"start", h.start.ToIso8601()},
-                        {"end", h.end.ToIso8601()}});
-      }
-      Json j{{"resource", r.resource}, {"kind", std::string(capacity::Name(r.kind))}, {"capacity", r.capacity},
-             {"detail", r.detail},     {"held", held}};
-      if (r.kind == capacity::ResourceKind::kFuel) {
-        Json stock = Json::array();
-        for (const auto& p : r.stock) {
-          stock.push_back({{"at", p.at.ToIso8601()},
-                           {"change", p.change},
-                           {"stock", p.stock},
-                           {"what", p.what}});
-        }
-        j["stock"] = stock;
-      } else {
-        j["peak"] = r.peak;
-      }
-      resources.push_back(j);
-    }
-    PrintJson(*ctx.out, {{"facility", u.facility}, {"from", from.ToIso8601()}, {"to", to.ToIso8601()},
-                         {"resources", resources}});
+    PrintJson(*ctx.out, capacity::UsageJson(u));
     return OkStatus();
   }
   *ctx.out << fmt::format("Capacity of {} from {} to {}\n", u.facility, from.ToIso8601(), to.ToIso8601());
@@ -405,28 +280,21 @@ Status RunConflicts(CliContext& ctx, const ConflictOptions& o) {
     return OkStatus();
   }
   ASSIGN_OR_RETURN(Services s, Open(ctx, true));
-  storage::OrderFilter f;
-  f.involving_party = s.actor.party;
-  if (!o.facility.empty()) f.facility = o.facility;
+  capacity::OrderConflictQuery q;
+  q.party = s.actor.party;
+  q.facility = o.facility;
+  q.states.clear();
   for (const auto& st : o.states) {
     ASSIGN_OR_RETURN(orders::OrderState state, orders::ParseOrderState(st));
-    f.states.insert(state);
+    q.states.insert(state);
   }
-  f.limit = INT64_MAX;
+  q.numbers.insert(o.orders.begin(), o.orders.end());
   ASSIGN_OR_RETURN(auto txn, s.store->BeginRead());
-  ASSIGN_OR_RETURN(std::vector<orders::Order> list, txn->ListOrders(f));
-  const std::set<std::string> wanted(o.orders.begin(), o.orders.end());
-  std::vector<capacity::Demand> demands;
-  for (const auto& order : list) {
-    if (!wanted.empty() && !wanted.count(order.number)) continue;
-    ASSIGN_OR_RETURN(auto ds, capacity::DemandsOf(*txn, order, /*approved=*/false));
-    demands.insert(demands.end(), ds.begin(), ds.end());
-  }
-  ASSIGN_OR_RETURN(capacity::Placement p, capacity::Place(*txn, demands, /*involving_only=*/true, s.clock->Now()));
+  ASSIGN_OR_RETURN(std::vector<Conflict> conflicts, capacity::ConflictsOfOrders(*txn, q, s.clock->Now()));
   if (ctx.json) {
-    PrintJson(*ctx.out, ConflictsJson(p.conflicts));
+    PrintJson(*ctx.out, ConflictsJson(conflicts));
   } else {
-    PrintConflicts(*ctx.out, p.conflicts);
+    PrintConflicts(*ctx.out, conflicts);
   }
   return OkStatus();
 }

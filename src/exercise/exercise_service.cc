@@ -200,7 +200,8 @@ FacilityBerthPlan PlanBerths(const Exercise& e, const registry::Facility& f, con
 ExerciseService::ExerciseService(storage::Store& store, const Clock& clock, orders::OrderService& orders)
     : store_(store), clock_(clock), orders_(orders) {}
 
-Result<Exercise> ExerciseService::Store(const Actor& actor, Exercise e, bool create) {
+Result<Exercise> ExerciseService::Store(const Actor& actor, Exercise e, bool create,
+                                       std::optional<int64_t> expected_version) {
   ASSIGN_OR_RETURN(auto txn, store_.BeginWrite());
   RETURN_IF_ERROR(Validate(*txn, actor, e));
   ASSIGN_OR_RETURN(std::optional<capacity::ExerciseRow> existing, txn->Exercises().FindExercise(e.code));
@@ -213,6 +214,11 @@ Result<Exercise> ExerciseService::Store(const Actor& actor, Exercise e, bool cre
   } else {
     if (!existing) return NotFound("exercise '" + e.code + "' not found", "exercise.not_found");
     ASSIGN_OR_RETURN(Exercise old, Load(*txn, e.code));
+    if (expected_version && *expected_version != old.version) {
+      return Aborted("exercise '" + e.code + "' is at version " + std::to_string(old.version) + ", not " +
+                         std::to_string(*expected_version) + ": read it again",
+                     "exercise.stale");
+    }
     e.version = old.version + 1;
     e.created_at = old.created_at;
   }
@@ -234,14 +240,17 @@ Result<Exercise> ExerciseService::Update(const Actor& actor, const Exercise& exe
   return Store(actor, exercise, false);
 }
 
-Result<Exercise> ExerciseService::SetStatus(const Actor& actor, const std::string& code, ExerciseStatus status) {
+Result<Exercise> ExerciseService::SetStatus(const Actor& actor, const std::string& code, ExerciseStatus status,
+                                           std::optional<int64_t> expected_version) {
   Exercise e;
   {
     ASSIGN_OR_RETURN(auto txn, store_.BeginRead());
     ASSIGN_OR_RETURN(e, Load(*txn, code));
   }
   e.status = status;
-  return Store(actor, e, false);
+  // The version read above, if the caller named none: a change in between
+  // (a new plan) is then refused rather than overwritten with the old one.
+  return Store(actor, e, false, expected_version.value_or(e.version));
 }
 
 Result<Exercise> ExerciseService::Get(const std::string& code) {

@@ -20,6 +20,7 @@ Api::Api(storage::Store& store, const Clock& clock, auth::AuthService& auth, ord
       orders_(orders),
       metrics_(metrics),
       options_(options),
+      exercises_(store, clock, orders),
       router_([this](const std::string& token) { return auth_.Authenticate(token); }, options.json) {
   AddSystemRoutes();
   AddSessionRoutes();
@@ -28,6 +29,7 @@ Api::Api(storage::Store& store, const Clock& clock, auth::AuthService& auth, ord
   AddAuditRoutes();
   AddLedgerRoutes();
   AddPlanningRoutes();
+  AddExerciseRoutes();
 }
 
 void Api::AddSystemRoutes() {

@@ -42,6 +42,17 @@ Result<int64_t> IntParam(const Call& c, const std::string& name, int64_t fallbac
   return v;
 }
 
+Result<std::optional<int64_t>> ExpectedVersion(const HttpRequest& req) {
+  std::string v = req.Header("if-match");
+  if (v.empty()) return std::optional<int64_t>();
+  if (v.rfind("W/", 0) == 0) v = v.substr(2);
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos) {
+    return InvalidArgument("If-Match: must be the ETag last seen, a quoted version number such as \"3\"", "If-Match");
+  }
+  return std::optional<int64_t>(std::stoll(v));
+}
+
 namespace {
 
 std::string Bound(double v) { return fmt::format("{:g}", v); }

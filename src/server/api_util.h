@@ -31,6 +31,10 @@ Result<std::optional<double>> NumberParam(const Call& c, const std::string& name
 // `min_inclusive`); nullopt when absent. `path` prefixes the error ("$").
 Result<std::optional<double>> JsonNumberAt(const codec::Json& j, const std::string& key, const std::string& path,
                                            double min, double max, bool min_inclusive = false);
+// The version in an If-Match header ("7", 7 or W/"7": the ETag last seen),
+// nullopt without one; InvalidArgument naming If-Match when malformed.
+Result<std::optional<int64_t>> ExpectedVersion(const HttpRequest& req);
+
 // The Idempotency-Key header ("" if none); InvalidArgument when longer
 // than 128 characters.
 Result<std::string> IdempotencyKey(const Call& c);

@@ -36,18 +36,6 @@ Result<int64_t> ResolveRef(orders::OrderService& service, const orders::Actor& a
   return o.id;
 }
 
-// If-Match: "7" (or 7, or W/"7") is the version the client last saw.
-Result<std::optional<int64_t>> ExpectedVersion(const HttpRequest& req) {
-  std::string v = req.Header("if-match");
-  if (v.empty()) return std::optional<int64_t>();
-  if (v.rfind("W/", 0) == 0) v = v.substr(2);
-  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
-  if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos) {
-    return InvalidArgument("If-Match: must be the order's ETag, a quoted version number such as \"3\"", "If-Match");
-  }
-  return std::optional<int64_t>(std::stoll(v));
-}
-
 // "80" in the line's own unit, or "80 tonne".
 Result<Quantity> LineQuantity(const Order& o, int line_no, const Json& j, const std::string& path) {
   if (!j.is_string()) return InvalidArgument(path + ": must be a string such as \"80 tonne\"", "quantity");

@@ -16,6 +16,7 @@
 #include "relos/audit/verify.h"
 #include "relos/auth/auth_service.h"
 #include "relos/capacity/capacity.h"
+#include "relos/exercise/exercise.h"
 #include "relos/ledger/settlement.h"
 #include "relos/orders/lifecycle.h"
 #include "relos/planning/planning.h"
@@ -239,6 +240,32 @@ class ServerTest : public ::testing::Test {
     request.departure = T("2026-06-01T00:00:00Z");
     request.purpose = registry::Purpose::kHumanitarian;
     return request;
+  }
+
+  // An exercise of IN and RU: IN's ships (those named, by default the
+  // fixture's frigate) each alongside at RU-VLD for the same two days in
+  // May, with no leeway to come later.
+  static constexpr char kExercise[] = "EX-HARBOUR";
+  static Json ExerciseDoc(const std::vector<std::string>& ships = {relos::testing::kInShip}) {
+    Json calls = Json::array();
+    for (const std::string& ship : ships) {
+      calls.push_back({{"unit", ship},
+                       {"facility", relos::testing::kRuPort},
+                       {"arrive", "2026-05-02T00:00:00Z"},
+                       {"depart", "2026-05-04T00:00:00Z"},
+                       {"latest_departure", "2026-05-04T00:00:00Z"},
+                       {"lines", {{{"item", relos::testing::kBerthDay}, {"quantity", "2 berth-day"}}}}});
+    }
+    return {{"code", kExercise},
+            {"name", "Harbour phase"},
+            {"purpose", "exercise"},
+            {"agreement", relos::testing::kAgreement},
+            {"start", "2026-05-01T00:00:00Z"},
+            {"end", "2026-05-11T00:00:00Z"},
+            {"parties", {"IN", "RU"}},
+            {"units", ships},
+            {"facilities", {relos::testing::kRuPort}},
+            {"calls", calls}};
   }
 
   // The fixture's standard request, as the API takes it.
@@ -581,6 +608,11 @@ TEST_F(ServerTest, TheCommittedOpenApiDocumentIsTheServedOne) {
 TEST_F(ServerTest, EveryRouteRoleAndPartyGetsTheExactStatus) {
   Client c = Connect();
   RELOS_ASSERT_OK_AND_ASSIGN(const orders::Order draft, fixture_.Create(fixture_.Request()));
+  {
+    exercise::ExerciseService exercises(store_, fixture_.clock, fixture_.orders);
+    RELOS_ASSERT_OK_AND_ASSIGN(exercise::Exercise e, exercise::ExerciseFromJsonText(ExerciseDoc().dump(), "test"));
+    RELOS_ASSERT_OK(exercises.Create(relos::testing::As("IN", Role::kRequester), e));
+  }
   int checked = 0;
   for (const Route& route : api_.routes()) {
     if (!route.authenticated) continue;
@@ -685,6 +717,29 @@ TEST_F(ServerTest, EveryRouteRoleAndPartyGetsTheExactStatus) {
         } else if (route.pattern == "/api/v1/sea-routes") {
           target += "?from=10,85&to=0,75";
           if (role_ok && TestNetworkPath().empty()) expected = 503;
+        } else if (route.pattern == "/api/v1/exercises" && route.method == "POST") {
+          // A new exercise of IN and RU per caller; the third party takes no
+          // part, so it may not plan it (403).
+          std::string code = "EX-" + party + "-" + std::string(orders::Name(role));
+          for (char& ch : code) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+          Json doc = ExerciseDoc();
+          doc["code"] = code;
+          body = doc.dump();
+          if (role_ok && party == "CN") expected = 403;
+        } else if (route.pattern.rfind("/api/v1/exercises/{code}", 0) == 0) {
+          // IN's and RU's exercise: the third party's guess is 404.
+          replace("code", kExercise);
+          if (route.method == "POST") body = route.pattern.ends_with("/status") ? R"({"status":"active"})" : "{}";
+          if (role_ok && party == "CN") expected = 404;
+        } else if (route.pattern.rfind("/api/v1/facilities/{code}/", 0) == 0) {
+          // RU's facility: its capacity is RU's alone to see and plan.
+          replace("code", relos::testing::kRuPort);
+          if (route.method == "POST") {
+            body = Json{{"id", "R-" + UserName(party, role)}, {"grade", "F-76"}, {"quantity", "100 tonne"},
+                        {"at", "2026-04-01T00:00:00Z"}}
+                       .dump();
+          }
+          if (role_ok && party != "RU") expected = 404;
         } else if (route.pattern.rfind("/api/v1/mission-plans", 0) == 0) {
           // IN's helicopters: another party's unit is 404, as no unit at all.
           body = HeloMission().dump();
@@ -1190,6 +1245,208 @@ TEST_F(ServerTest, TlsServesHttpsWithHstsAndRefusesPlainHttp) {
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(s.reason(), "tls_cert");
   tls.Stop();
+}
+
+// The exercise routes over an order service that reserves capacity and
+// posts to the ledger at approval, as `relos serve` runs it: IN creates an
+// exercise of three frigates alongside at RU-VLD (two berths) for the same
+// two days, plans it, raises its orders (a retry makes none), and RU
+// approves them: the third approval is 409 capacity.exhausted naming the
+// berths and the shortfall, and changes neither the order nor the ledger.
+TEST_F(ServerTest, ExerciseOrdersBeyondTheBerthsAreRefusedAtApproval) {
+  const std::vector<std::string> ships = {relos::testing::kInShip, "IN-SHIP-2", "IN-SHIP-3"};
+  RELOS_ASSERT_OK(fixture_.UpdateRegistry([](registry::RegistryData& d) {
+    registry::Unit frigate = *std::find_if(d.units.begin(), d.units.end(),
+                                           [](const registry::Unit& u) { return u.code == relos::testing::kInShip; });
+    for (const char* code : {"IN-SHIP-2", "IN-SHIP-3"}) {
+      frigate.code = code;
+      d.units.push_back(frigate);
+    }
+  }));
+  ledger::LedgerObserver ledger_observer;
+  capacity::CapacityObserver capacity_observer;
+  orders::OrderService reserving(store_, fixture_.clock, {&ledger_observer, &capacity_observer});
+  Api api(store_, fixture_.clock, auth_, reserving, nullptr, TestApiOptions());
+  api.SetReady(true);
+  HttpServer server(TestServerOptions(), [&api](const HttpRequest& r) { return api.Handle(r); }, nullptr);
+  RELOS_ASSERT_OK(server.Start());
+  Client c(server.port());
+  const std::string base = std::string("/api/v1/exercises/") + kExercise;
+  const auto in = As("IN", Role::kRequester);
+
+  Answer made = c.Send("POST", "/api/v1/exercises", ExerciseDoc(ships).dump(), in);
+  ASSERT_EQ(made.status, 201) << made.body;
+  EXPECT_EQ(made.json()["version"], 1);
+  EXPECT_EQ(made.Header("etag"), "\"1\"");
+  Answer listed = c.Send("GET", "/api/v1/exercises", "", As("RU", Role::kAuditor));
+  ASSERT_EQ(listed.json()["exercises"].size(), 1u);
+  EXPECT_EQ(listed.json()["exercises"][0]["code"], kExercise);
+  EXPECT_EQ(c.Send("GET", "/api/v1/exercises", "", As("CN", Role::kAdmin)).json()["exercises"], Json::array());
+
+  // The plan: two berths for three ships that cannot wait.
+  const int64_t events_before_plan = relos::testing::EventCount(store_);
+  Answer plan = c.Send("GET", base + "/plan?time_limit=5", "", in);
+  ASSERT_EQ(plan.status, 200) << plan.body;
+  EXPECT_EQ(relos::testing::EventCount(store_), events_before_plan);  // planning changes nothing
+  ASSERT_EQ(plan.json()["berth_plans"].size(), 1u) << plan.body;
+  EXPECT_EQ(plan.json()["berth_plans"][0]["berths"], Json::array({"B1", "B2"}));
+  ASSERT_EQ(plan.json()["orders"].size(), 3u);
+  bool berth_conflict = false;
+  const Json planned = plan.json();
+  for (const Json& conflict : planned["conflicts"]) {
+    if (conflict["resource"].get<std::string>().rfind("berth", 0) != 0) continue;
+    berth_conflict = true;
+    EXPECT_EQ(conflict["capacity"], 2) << conflict.dump();
+    EXPECT_EQ(conflict["demand"], 3) << conflict.dump();
+  }
+  EXPECT_TRUE(berth_conflict) << plan.body;
+
+  // Raising the orders: IN's three drafts; a retry makes nothing new.
+  Answer raised = c.Send("POST", base + "/orders", "{}", {{"Authorization", in.at("Authorization")}, {"Idempotency-Key", "ex-1"}});
+  ASSERT_EQ(raised.status, 201) << raised.body;
+  ASSERT_EQ(raised.json()["created"].size(), 3u) << raised.body;
+  const int64_t events_after_raise = relos::testing::EventCount(store_);
+  Answer again = c.Send("POST", base + "/orders", "{}", {{"Authorization", in.at("Authorization")}, {"Idempotency-Key", "ex-1"}});
+  ASSERT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(again.json()["created"], raised.json()["created"]);
+  EXPECT_EQ(relos::testing::EventCount(store_), events_after_raise);
+  Answer mine = c.Send("GET", base + "/orders", "", in);
+  ASSERT_EQ(mine.json()["orders"].size(), 3u);
+  EXPECT_EQ(c.Send("GET", base + "/orders", "", As("CN", Role::kAuditor)).status, 404);
+  // RU's requester has no ship in it: nothing to raise, each call skipped.
+  Answer ru = c.Send("POST", base + "/orders", "{}", As("RU", Role::kRequester));
+  ASSERT_EQ(ru.status, 201) << ru.body;
+  EXPECT_EQ(ru.json()["created"], Json::array());
+  EXPECT_EQ(ru.json()["skipped"].size(), 3u);
+
+  std::vector<std::string> numbers;
+  const Json created = raised.json()["created"];
+  for (const Json& o : created) {
+    numbers.push_back(o["number"].get<std::string>());
+    ASSERT_EQ(c.Send("POST", "/api/v1/orders/" + numbers.back() + "/submit", "", in).status, 200);
+  }
+  const auto approver = As("RU", Role::kApprover);
+  ASSERT_EQ(c.Send("POST", "/api/v1/orders/" + numbers[0] + "/approve", "", approver).status, 200);
+  ASSERT_EQ(c.Send("POST", "/api/v1/orders/" + numbers[1] + "/approve", "", approver).status, 200);
+  const std::string ledger_path = std::string("/api/v1/ledger/") + relos::testing::kAgreement + "/accounts";
+  const Answer ledger_before = c.Send("GET", ledger_path, "", As("RU", Role::kFinance));
+  ASSERT_EQ(ledger_before.status, 200) << ledger_before.body;
+  const relos::testing::Footprint before = relos::testing::FootprintOf(store_);
+  const Answer order_before = c.Send("GET", "/api/v1/orders/" + numbers[2], "", approver);
+
+  Answer refused = c.Send("POST", "/api/v1/orders/" + numbers[2] + "/approve", "", approver);
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  const Json error = refused.json()["error"];
+  EXPECT_EQ(error["rule"], "capacity.exhausted") << refused.body;
+  EXPECT_NE(error["reason"].get<std::string>().find("berth"), std::string::npos) << refused.body;
+  EXPECT_NE(error["reason"].get<std::string>().find("short by 1"), std::string::npos) << refused.body;
+  EXPECT_EQ(relos::testing::FootprintOf(store_), before);
+  EXPECT_EQ(c.Send("GET", "/api/v1/orders/" + numbers[2], "", approver).body, order_before.body);
+  EXPECT_EQ(c.Send("GET", ledger_path, "", As("RU", Role::kFinance)).body, ledger_before.body);
+
+  // RU sees both berths held; IN, whose ships they are, sees nothing of
+  // RU-VLD's capacity: the same 404 as for no such facility.
+  const std::string window = "?from=2026-05-01T00:00:00Z&to=2026-05-10T00:00:00Z";
+  Answer usage = c.Send("GET", std::string("/api/v1/facilities/") + relos::testing::kRuPort + "/capacity" + window, "",
+                        As("RU", Role::kAuditor));
+  ASSERT_EQ(usage.status, 200) << usage.body;
+  int held = 0;
+  const Json resources = usage.json()["resources"];
+  for (const Json& r : resources) {
+    if (r["kind"] == "berth") held += static_cast<int>(r["held"].size());
+  }
+  EXPECT_EQ(held, 2) << usage.body;
+  Answer partner = c.Send("GET", std::string("/api/v1/facilities/") + relos::testing::kRuPort + "/capacity" + window, "",
+                          As("IN", Role::kAdmin));
+  Answer missing = c.Send("GET", "/api/v1/facilities/NO-SUCH/capacity" + window, "", As("IN", Role::kAdmin));
+  EXPECT_EQ(partner.status, 404);
+  std::string expected = missing.body;
+  expected.replace(expected.find("NO-SUCH"), 7, relos::testing::kRuPort);
+  EXPECT_EQ(partner.body, expected);
+  // The third order is still submitted: the conflict report of RU, its
+  // supplier, shows it against the two berths held.
+  Answer conflicts = c.Send("GET", "/api/v1/capacity/conflicts?state=submitted", "", As("RU", Role::kApprover));
+  ASSERT_EQ(conflicts.status, 200) << conflicts.body;
+  ASSERT_EQ(conflicts.json()["conflicts"].size(), 1u) << conflicts.body;
+  EXPECT_EQ(conflicts.json()["conflicts"][0]["orders"].size(), 3u) << conflicts.body;
+  EXPECT_EQ(c.Send("GET", "/api/v1/capacity/conflicts", "", As("IN", Role::kApprover)).json()["conflicts"], Json::array());
+  server.Stop();
+}
+
+// Bad exercise input is 400 naming the field and changes nothing; a stale
+// If-Match on the status is 409.
+TEST_F(ServerTest, ExerciseInputIsValidatedAndStatusChangesNeedTheCurrentVersion) {
+  Client c = Connect();
+  const auto in = As("IN", Role::kRequester);
+  ASSERT_EQ(c.Send("POST", "/api/v1/exercises", ExerciseDoc().dump(), in).status, 201);
+  const std::string base = std::string("/api/v1/exercises/") + kExercise;
+  const relos::testing::Footprint before = relos::testing::FootprintOf(store_);
+  const std::string shown = c.Send("GET", base, "", in).body;
+  struct Case {
+    std::string method, target, body, field;
+  };
+  Json late = ExerciseDoc();
+  late["code"] = "EX-LATE";
+  late["calls"][0]["depart"] = "2026-05-01T00:00:00Z";
+  Json unknown = ExerciseDoc();
+  unknown["code"] = "EX-ODD";
+  unknown["colour"] = "red";
+  for (const Case& k : std::vector<Case>{
+           {"POST", "/api/v1/exercises", late.dump(), "calls[0].depart"},
+           {"POST", "/api/v1/exercises", unknown.dump(), "colour"},
+           {"POST", "/api/v1/exercises", "[1]", "$"},
+           {"POST", base + "/status", R"({"status":"finished"})", "status"},
+           {"POST", base + "/status", R"({"state":"active"})", "state"},
+           {"POST", base + "/orders", R"({"submit":"yes"})", "submit"},
+           {"GET", base + "/plan?time_limit=0", "", "time_limit"},
+           {"GET", base + "/plan?speed=3", "", "speed"},
+           {"GET", std::string("/api/v1/facilities/") + relos::testing::kRuPort + "/capacity?from=soon", "", "from"},
+       }) {
+    SCOPED_TRACE(k.method + " " + k.target + " " + k.body);
+    const auto who = k.target.find("/facilities/") != std::string::npos ? As("RU", Role::kAuditor) : in;
+    Answer a = c.Send(k.method, k.target, k.body, who);
+    EXPECT_EQ(a.status, 400) << a.body;
+    EXPECT_NE(a.body.find(k.field), std::string::npos) << a.body;
+  }
+  Answer bad_fuel = c.Send("POST", std::string("/api/v1/facilities/") + relos::testing::kRuPort + "/replenishments",
+                           R"({"id":"R-1","grade":"F-76","quantity":"lots","at":"2026-04-01T00:00:00Z"})",
+                           As("RU", Role::kLogisticsOfficer));
+  EXPECT_EQ(bad_fuel.status, 400);
+  EXPECT_NE(bad_fuel.body.find("quantity"), std::string::npos) << bad_fuel.body;
+  EXPECT_EQ(relos::testing::FootprintOf(store_), before);
+  EXPECT_EQ(c.Send("GET", base, "", in).body, shown);
+
+  auto with = [&](const std::string& etag) {
+    auto h = in;
+    h["If-Match"] = etag;
+    return h;
+  };
+  Answer active = c.Send("POST", base + "/status", R"({"status":"active"})", with("\"1\""));
+  ASSERT_EQ(active.status, 200) << active.body;
+  EXPECT_EQ(active.json()["status"], "active");
+  EXPECT_EQ(active.Header("etag"), "\"2\"");
+  Answer stale = c.Send("POST", base + "/status", R"({"status":"cancelled"})", with("\"1\""));
+  EXPECT_EQ(stale.status, 409) << stale.body;
+  EXPECT_EQ(c.Send("GET", base, "", in).json()["status"], "active");
+
+  // Replenishments: once per id; a retry with the id as Idempotency-Key
+  // returns the first.
+  const std::string fuel = std::string("/api/v1/facilities/") + relos::testing::kRuPort + "/replenishments";
+  auto lo = As("RU", Role::kLogisticsOfficer);
+  lo["Idempotency-Key"] = "R-7";
+  const std::string delivery = R"({"grade":"F-76","quantity":"150 tonne","at":"2026-04-01T00:00:00Z"})";
+  Answer first = c.Send("POST", fuel, delivery, lo);
+  ASSERT_EQ(first.status, 201) << first.body;
+  EXPECT_EQ(first.json()["quantity"], "150 tonne");
+  const int64_t events = relos::testing::EventCount(store_);
+  Answer retry = c.Send("POST", fuel, delivery, lo);
+  EXPECT_EQ(retry.status, 201) << retry.body;
+  EXPECT_EQ(retry.body, first.body);
+  EXPECT_EQ(relos::testing::EventCount(store_), events);
+  EXPECT_EQ(c.Send("POST", fuel, R"({"id":"R-7","grade":"F-76","quantity":"9 tonne","at":"2026-04-01T00:00:00Z"})",
+                   As("RU", Role::kLogisticsOfficer))
+                .status,
+            409);
 }
 
 }  // namespace

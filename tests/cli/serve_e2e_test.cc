@@ -496,4 +496,96 @@ TEST_P(ServeTest, SigtermUnderLoadLosesNoAcknowledgedRequest) {
   EXPECT_EQ(code, 0) << verified;
 }
 
+// An exercise through the API on the demo database: IN creates it (three
+// frigates alongside at Petropavlovsk, which has two berths, over the same
+// four days with no leeway), plans it, raises its orders (a retry makes
+// none) and RU approves them: two approvals go through and the third is 409
+// capacity.exhausted naming the berths and the shortfall, with the order
+// and the ledger as they were. IN may not read RU-PKC's capacity (404).
+TEST_P(ServeTest, ExerciseOrdersBeyondTheBerthsAreRefusedAtApproval) {
+  int code = -1;
+  Relos("init --demo-registry", &code);
+  ASSERT_EQ(code, 0);
+  const std::string in = UserToken("in-req", "IN", "requester");
+  const std::string in_auditor = UserToken("in-aud", "IN", "auditor");
+  const std::string ru = UserToken("ru-app", "RU", "approver");
+  const std::string ru_finance = UserToken("ru-fin", "RU", "finance");
+  const int port = StartServer();
+  ASSERT_GT(port, 0);
+  Connection c(port);
+  const auto day = [](int days) { return relos::testing::DaysFromNow(days, "00:00:00"); };
+
+  const std::vector<std::string> ships = {"IN-INS-TABAR", "IN-INS-KOLKATA", "IN-INS-SHIVALIK"};
+  Json calls = Json::array();
+  for (const auto& ship : ships) {
+    calls.push_back({{"unit", ship},
+                     {"facility", "RU-PKC"},
+                     {"arrive", day(60)},
+                     {"depart", day(64)},
+                     {"latest_departure", day(64)},
+                     {"lines", {{{"item", "BERTH-DAY"}, {"quantity", "4 berth-day"}}}}});
+  }
+  const Json doc = {{"code", "EX-PKC"},       {"name", "Harbour phase"}, {"purpose", "exercise"},
+                    {"agreement", "RELOS-IN-RU"}, {"start", day(55)},      {"end", day(70)},
+                    {"parties", {"IN", "RU"}},  {"units", ships},          {"facilities", {"RU-PKC"}},
+                    {"calls", calls}};
+  Reply made = c.Call(http::verb::post, "/api/v1/exercises", in, doc.dump(), {{"Idempotency-Key", "ex-pkc"}});
+  ASSERT_EQ(made.status, 201) << made.body;
+  Reply retried = c.Call(http::verb::post, "/api/v1/exercises", in, doc.dump(), {{"Idempotency-Key", "ex-pkc"}});
+  EXPECT_EQ(retried.status, 201) << retried.body;
+  EXPECT_EQ(retried.body, made.body);
+
+  Reply plan = c.Call(http::verb::get, "/api/v1/exercises/EX-PKC/plan?time_limit=5", in);
+  ASSERT_EQ(plan.status, 200) << plan.body;
+  ASSERT_EQ(plan.body["berth_plans"].size(), 1u) << plan.body;
+  ASSERT_EQ(plan.body["orders"].size(), 3u) << plan.body;
+  EXPECT_FALSE(plan.body["conflicts"].empty()) << plan.body;
+
+  Reply raised = c.Call(http::verb::post, "/api/v1/exercises/EX-PKC/orders", in, "{}", {{"Idempotency-Key", "o-1"}});
+  ASSERT_EQ(raised.status, 201) << raised.body;
+  ASSERT_EQ(raised.body["created"].size(), 3u) << raised.body;
+  Reply again = c.Call(http::verb::post, "/api/v1/exercises/EX-PKC/orders", in, "{}", {{"Idempotency-Key", "o-1"}});
+  ASSERT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(again.body["created"], raised.body["created"]);
+  EXPECT_EQ(c.Call(http::verb::get, "/api/v1/exercises/EX-PKC/orders", in).body["orders"].size(), 3u);
+  EXPECT_EQ(c.Call(http::verb::get, "/api/v1/orders?limit=1000", in).body["orders"].size(), 3u);
+
+  std::vector<std::string> numbers;
+  for (const auto& o : raised.body["created"]) {
+    numbers.push_back(o["number"].get<std::string>());
+    ASSERT_EQ(c.Call(http::verb::post, "/api/v1/orders/" + numbers.back() + "/submit", in).status, 200);
+  }
+  ASSERT_EQ(c.Call(http::verb::post, "/api/v1/orders/" + numbers[0] + "/approve", ru).status, 200);
+  ASSERT_EQ(c.Call(http::verb::post, "/api/v1/orders/" + numbers[1] + "/approve", ru).status, 200);
+  const Reply ledger_before = c.Call(http::verb::get, "/api/v1/ledger/RELOS-IN-RU/accounts", ru_finance);
+  ASSERT_EQ(ledger_before.status, 200) << ledger_before.body;
+  const Reply order_before = c.Call(http::verb::get, "/api/v1/orders/" + numbers[2], ru);
+  const std::string events_before = Relos("events --json --subject order/" + numbers[2]);
+
+  Reply refused = c.Call(http::verb::post, "/api/v1/orders/" + numbers[2] + "/approve", ru);
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  EXPECT_EQ(refused.body["error"]["rule"], "capacity.exhausted") << refused.body;
+  const std::string reason = refused.body["error"]["reason"].get<std::string>();
+  EXPECT_NE(reason.find("berth at RU-PKC from " + day(60)), std::string::npos) << reason;
+  EXPECT_NE(reason.find("short by 1"), std::string::npos) << reason;
+  const Reply order_after = c.Call(http::verb::get, "/api/v1/orders/" + numbers[2], ru);
+  EXPECT_EQ(order_after.body, order_before.body);
+  EXPECT_EQ(order_after.body["state"], "submitted");
+  EXPECT_EQ(c.Call(http::verb::get, "/api/v1/ledger/RELOS-IN-RU/accounts", ru_finance).body, ledger_before.body);
+  EXPECT_EQ(Relos("events --json --subject order/" + numbers[2]), events_before);
+
+  const std::string window = "?from=" + day(59) + "&to=" + day(66);
+  Reply own = c.Call(http::verb::get, "/api/v1/facilities/RU-PKC/capacity" + window, ru);
+  ASSERT_EQ(own.status, 200) << own.body;
+  int held = 0;
+  for (const auto& r : own.body["resources"]) {
+    if (r["kind"] == "berth") held += static_cast<int>(r["held"].size());
+  }
+  EXPECT_EQ(held, 2) << own.body;
+  EXPECT_EQ(c.Call(http::verb::get, "/api/v1/facilities/RU-PKC/capacity" + window, in_auditor).status, 404);
+  ASSERT_TRUE(Terminate(pid_));
+  Relos("verify", &code);
+  EXPECT_EQ(code, 0);
+}
+
 }  // namespace

@@ -168,7 +168,10 @@ class ExerciseService {
   // Replaces the plan of an existing exercise (same checks as Create), or
   // changes its status; version + 1. NotFound for an unknown code.
   Result<Exercise> Update(const orders::Actor& actor, const Exercise& exercise);
-  Result<Exercise> SetStatus(const orders::Actor& actor, const std::string& code, ExerciseStatus status);
+  // With `expected_version`, Aborted (reason "exercise.stale") unless the
+  // stored exercise is still at that version.
+  Result<Exercise> SetStatus(const orders::Actor& actor, const std::string& code, ExerciseStatus status,
+                             std::optional<int64_t> expected_version = std::nullopt);
 
   // NotFound for an unknown code.
   Result<Exercise> Get(const std::string& code);
@@ -188,7 +191,8 @@ class ExerciseService {
   Result<ExerciseSummary> Summary(const orders::Actor& actor, const std::string& code);
 
  private:
-  Result<Exercise> Store(const orders::Actor& actor, Exercise e, bool create);
+  Result<Exercise> Store(const orders::Actor& actor, Exercise e, bool create,
+                         std::optional<int64_t> expected_version = std::nullopt);
 
   storage::Store& store_;
   const Clock& clock_;

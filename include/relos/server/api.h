@@ -33,6 +33,7 @@
 #include "relos/auth/auth_service.h"
 #include "relos/codec/codec.h"
 #include "relos/core/status.h"
+#include "relos/exercise/exercise.h"
 #include "relos/orders/order_service.h"
 #include "relos/server/http.h"
 #include "relos/server/json_body.h"
@@ -142,9 +143,18 @@ class Api {
   void AddAuditRoutes();
   void AddLedgerRoutes();
   void AddPlanningRoutes();
+  void AddExerciseRoutes();
   // The sea-lane network, loaded once (options_.open_sealanes); Unavailable
   // (reason "sealanes.network") while it cannot be loaded.
   Result<std::shared_ptr<const sealanes::SeaLaneNetwork>> SeaLanes() const;
+
+  // The exercise the caller's party takes part in; NotFound, as for no such
+  // exercise, when it takes no part.
+  Result<exercise::Exercise> VisibleExercise(const Call& c, const std::string& code);
+  Result<exercise::ExercisePlan> PlanOfExercise(const Call& c, const std::string& code,
+                                                std::optional<double> time_limit);
+  // The plan's JSON as `actor` may see it (exercise_routes.cc says what is left out).
+  Result<codec::Json> PlanView(const exercise::ExercisePlan& plan, const orders::Actor& actor);
 
   storage::Store& store_;
   const Clock& clock_;
@@ -152,6 +162,7 @@ class Api {
   orders::OrderService& orders_;
   Metrics* metrics_;
   ApiOptions options_;
+  exercise::ExerciseService exercises_;
   Router router_;
   std::atomic<bool> ready_{false};
   mutable std::mutex sealanes_mu_;
