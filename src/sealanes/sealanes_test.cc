@@ -7,13 +7,16 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <thread>
 
+#include "relos/sealanes/anchor_cache.h"
 #include "relos/sealanes/land.h"
 #include "relos/sealanes/network.h"
 #include "relos/sealanes/passage.h"
@@ -377,6 +380,148 @@ TEST_F(TinyWorldTest, RendersJsonGeoJsonAndKml) {
 }
 
 // ---------------------------------------------------------------------------
+// AnchorCache: attached anchors kept for places routed to again and again.
+
+// Both sides of the wall and in the canal's approaches, all at sea.
+const std::vector<GeoPosition> kTinyPlaces = {{15, 5}, {15, 25}, {0, 5}, {0, 25}, {-20, 15}, {40, 25}};
+
+// What the cache serves is what an anchor attached on the spot gives. (The
+// same as from snap points alone on the real network, WorldTest below; in
+// this regular lattice many network paths are equally short, and attaching
+// may pick another of them, which pulls taut differently.)
+TEST_F(TinyWorldTest, CachedAnchorsRouteAsAnchorsAttachedOnTheSpot) {
+  RoutePlanner planner(**net_, clock_);
+  AnchorCache cache(planner);
+  auto attached = [&](GeoPosition p) {
+    SeaAnchor a = *planner.Snap(p);
+    planner.Attach(a);
+    return a;
+  };
+  std::vector<RouteOptions> variants(3);
+  variants[1].avoid = {"strait"};
+  variants[2].max_draught_m = 12;
+  variants[2].speed_knots = 11;
+  for (int round = 0; round < 2; ++round) {  // attaching, then from the cache
+    for (const GeoPosition& a : kTinyPlaces) {
+      for (const GeoPosition& b : kTinyPlaces) {
+        if (a == b) continue;
+        for (const RouteOptions& o : variants) {
+          Result<Route> want = planner.PlanBetween(attached(a), attached(b), o);
+          Result<Route> got = PlanRoute(planner, &cache, {a, true}, {b, true}, o);
+          ASSERT_TRUE(want.ok()) << want.status();
+          ASSERT_TRUE(got.ok()) << got.status();
+          EXPECT_EQ(got->distance_nm, want->distance_nm) << a.ToString() << " -> " << b.ToString();
+          EXPECT_EQ(got->waypoints, want->waypoints) << a.ToString() << " -> " << b.ToString();
+          EXPECT_EQ(RouteToJson(*got), RouteToJson(*want));
+        }
+      }
+    }
+  }
+  const AnchorCache::Stats s = cache.stats();
+  EXPECT_EQ(s.attaches, static_cast<int64_t>(kTinyPlaces.size()));
+  EXPECT_EQ(s.anchors, kTinyPlaces.size());
+  // Only the ends marked as kept are attached: a bare position is not.
+  ASSERT_TRUE(PlanRoute(planner, &cache, {{10, 5}, false}, {{15, 5}, true}, {}).ok());
+  EXPECT_EQ(cache.stats().attaches, s.attaches);
+}
+
+TEST_F(TinyWorldTest, CachedAnchorErrorsAreThoseOfPlanAndAreNotKept) {
+  RoutePlanner planner(**net_, clock_);
+  AnchorCache cache(planner);
+  const GeoPosition inland{5, 15}, sea{0, 25};
+  for (int i = 0; i < 2; ++i) {
+    Result<Route> want = planner.Plan(sea, inland, {});
+    Result<Route> got = PlanRoute(planner, &cache, {sea, true}, {inland, true}, {});
+    ASSERT_FALSE(got.ok());
+    EXPECT_EQ(got.status().code(), want.status().code());
+    EXPECT_EQ(got.status().reason(), "to");
+    EXPECT_EQ(got.status().message(), want.status().message());
+    EXPECT_EQ(PlanRoute(planner, &cache, {inland, true}, {sea, true}, {}).status().reason(), "from");
+  }
+  EXPECT_EQ(cache.stats().anchors, 1u);  // the sea end only
+  EXPECT_EQ(cache.stats().attaches, 1);
+}
+
+TEST_F(TinyWorldTest, AnchorCacheKeepsToItsBudgetLeastRecentlyUsedOut) {
+  RoutePlanner planner(**net_, clock_);
+  // What each of three places costs, measured in a cache that keeps all.
+  AnchorCache probe(planner);
+  std::vector<size_t> bytes;
+  for (size_t i = 0; i < 3; ++i) {
+    const size_t before = probe.stats().bytes;
+    ASSERT_TRUE(probe.Get(kTinyPlaces[i]).ok());
+    bytes.push_back(probe.stats().bytes - before);
+    EXPECT_GT(bytes.back(), static_cast<size_t>((*net_)->node_count()) * sizeof(float));
+  }
+  // Room for any two of them, never the three.
+  AnchorCache cache(planner, bytes[0] + bytes[1] + bytes[2] - 1);
+  for (size_t i = 0; i < 3; ++i) ASSERT_TRUE(cache.Get(kTinyPlaces[i]).ok());
+  AnchorCache::Stats s = cache.stats();
+  EXPECT_EQ(s.anchors, 2u);
+  EXPECT_EQ(s.evictions, 1);
+  EXPECT_LE(s.bytes, cache.budget_bytes());
+  EXPECT_EQ(s.attaches, 3);
+  // Place 0 went out (least recently used); 2 is still there.
+  ASSERT_TRUE(cache.Get(kTinyPlaces[2]).ok());
+  EXPECT_EQ(cache.stats().attaches, 3);
+  // Place 0 comes back attached again, and pushes out 1, not 2.
+  ASSERT_TRUE(cache.Get(kTinyPlaces[0]).ok());
+  EXPECT_EQ(cache.stats().attaches, 4);
+  ASSERT_TRUE(cache.Get(kTinyPlaces[2]).ok());
+  EXPECT_EQ(cache.stats().attaches, 4);
+  ASSERT_TRUE(cache.Get(kTinyPlaces[1]).ok());
+  EXPECT_EQ(cache.stats().attaches, 5);
+  s = cache.stats();
+  EXPECT_EQ(s.anchors, 2u);
+  EXPECT_LE(s.bytes, cache.budget_bytes());
+}
+
+TEST_F(TinyWorldTest, ConcurrentFirstRequestsForAPlaceAttachItOnce) {
+  RoutePlanner planner(**net_, clock_);
+  AnchorCache cache(planner);
+  constexpr int kThreads = 8;
+  std::vector<AnchorPtr> got(kThreads);
+  std::atomic<int> ready{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      // Start together, so that the first requests overlap the attach.
+      ++ready;
+      while (ready.load() < kThreads) std::this_thread::yield();
+      Result<AnchorPtr> a = cache.Get(kTinyPlaces[1]);
+      if (a.ok()) got[t] = *a;
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  const AnchorCache::Stats s = cache.stats();
+  EXPECT_EQ(s.attaches, 1);
+  EXPECT_EQ(s.hits, kThreads - 1);
+  for (const AnchorPtr& a : got) {
+    ASSERT_NE(a, nullptr);
+    EXPECT_EQ(a.get(), got[0].get());  // one shared anchor
+    ASSERT_NE(a->reach_nm, nullptr);
+  }
+}
+
+TEST_F(TinyWorldTest, AMovedPlaceGetsANewAnchorNotTheOld) {
+  RoutePlanner planner(**net_, clock_);
+  AnchorCache cache(planner);
+  const GeoPosition from{0, 5}, berth{15, 25}, moved{0, 25};
+  ASSERT_TRUE(PlanRoute(planner, &cache, {from, true}, {berth, true}, {}).ok());
+  // The facility moved: its route is the route to where it is now.
+  Result<Route> got = PlanRoute(planner, &cache, {from, true}, {moved, true}, {});
+  Result<Route> want = planner.Plan(from, moved, {});
+  ASSERT_TRUE(got.ok() && want.ok());
+  EXPECT_EQ(got->to, moved);
+  EXPECT_EQ(got->waypoints, want->waypoints);
+  EXPECT_EQ(got->distance_nm, want->distance_nm);
+  Result<AnchorPtr> anchor = cache.Get(moved);
+  ASSERT_TRUE(anchor.ok());
+  EXPECT_EQ((*anchor)->requested, moved);
+  EXPECT_EQ(cache.stats().attaches, 3);
+}
+
+// ---------------------------------------------------------------------------
 // The real network.
 
 class WorldTest : public ::testing::Test {
@@ -495,6 +640,33 @@ TEST_F(WorldTest, AnAttachedDestinationGivesTheSameRoutes) {
       EXPECT_EQ(got->passages.size(), want->passages.size()) << from << " -> " << to;
     }
   }
+}
+
+// The server's path (PlanRoute with kept anchors) gives what Plan gives,
+// byte for byte, between the reference ports, first attaching and then
+// from the cache.
+TEST_F(WorldTest, CachedFacilityRoutesAreThoseOfPlan) {
+  AnchorCache cache(*planner_);
+  const auto& ports = (*net_)->ports();
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<size_t> pick(0, ports.size() - 1);
+  std::vector<std::pair<size_t, size_t>> pairs;
+  while (pairs.size() < 30) {
+    const size_t a = pick(rng), b = pick(rng);
+    if (a != b) pairs.push_back({a, b});
+  }
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& [a, b] : pairs) {
+      const GeoPosition from = ports[a].position, to = ports[b].position;
+      Result<Route> want = planner_->Plan(from, to, {});
+      Result<Route> got = PlanRoute(*planner_, &cache, {from, true}, {to, true}, {});
+      ASSERT_EQ(got.ok(), want.ok()) << ports[a].id << " -> " << ports[b].id;
+      if (!want.ok()) continue;
+      EXPECT_EQ(RouteToJson(*got), RouteToJson(*want)) << ports[a].id << " -> " << ports[b].id;
+      EXPECT_EQ(got->waypoints, want->waypoints) << ports[a].id << " -> " << ports[b].id;
+    }
+  }
+  EXPECT_LE(cache.stats().attaches, static_cast<int64_t>(ports.size()));
 }
 
 TEST_F(WorldTest, DraughtClosesPanama) {
