@@ -9,11 +9,15 @@
 // facility pairs with relos's distance and time per pair as JSON, for
 // bench/searoute_compare.mjs to run searoute-js on the same pairs.
 //
+// BM_RouteBetweenFacilitiesServerPath times the same facility pairs through
+// what the server calls (sealanes::PlanRoute with its AnchorCache, warm).
+//
 // BM_MissionPlan200Stops* plan a ship's transit Mumbai -> Vladivostok over
 // the sea lanes with 200 candidate refuelling stops (seeded coastal
 // positions across the Indian Ocean and the western Pacific): cold (every
-// leg routed), warm (a leg cache shared by the plans of one process) and
-// cold with a leg table read from its file (mission/leg_table.h).
+// leg routed), warm (a leg cache shared by the plans of one process), with
+// the places' anchors kept (the server's path, every leg routed) and cold
+// with a leg table read from its file (mission/leg_table.h).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -31,6 +35,7 @@
 #include "relos/mission/distance.h"
 #include "relos/mission/leg_table.h"
 #include "relos/mission/planner.h"
+#include "relos/sealanes/anchor_cache.h"
 #include "relos/sealanes/network.h"
 #include "relos/sealanes/route.h"
 
@@ -171,6 +176,34 @@ BENCHMARK(BM_RouteBetweenFacilities)->Unit(benchmark::kMillisecond)->Iterations(
 void BM_RouteBetweenFacilitiesSnapOnly(benchmark::State& state) { RouteBetweenFacilities(state, false); }
 BENCHMARK(BM_RouteBetweenFacilitiesSnapOnly)->Unit(benchmark::kMillisecond)->Iterations(400);
 
+// The server's path for GET /api/v1/sea-routes between two facility codes:
+// sealanes::PlanRoute with the server's AnchorCache, warm (every port asked
+// for once before timing: what a running server does after the first
+// request for each facility). Same pairs as above.
+void BM_RouteBetweenFacilitiesServerPath(benchmark::State& state) {
+  RoutePlanner planner(Network(), Clock());
+  AnchorCache cache(planner);
+  for (const ReferencePort& p : Network().ports()) {
+    if (!cache.Get(p.position).ok()) state.SkipWithError("a reference port does not snap");
+  }
+  static const auto pairs = FacilityPairs(200);
+  const auto& ports = Network().ports();
+  std::vector<double> wall, cpu;
+  size_t i = 0;
+  for (auto _ : state) {
+    const auto& [a, b] = pairs[i++ % pairs.size()];
+    Timer t;
+    auto r = PlanRoute(planner, &cache, {ports[a].position, true}, {ports[b].position, true}, {});
+    t.Stop(wall, cpu);
+    benchmark::DoNotOptimize(r);
+  }
+  const AnchorCache::Stats s = cache.stats();
+  state.counters["attaches"] = static_cast<double>(s.attaches);
+  state.counters["cache_MB"] = static_cast<double>(s.bytes) / 1e6;
+  Percentiles(state, wall, cpu);
+}
+BENCHMARK(BM_RouteBetweenFacilitiesServerPath)->Unit(benchmark::kMillisecond)->Iterations(400);
+
 // What attaching one facility costs (once per facility and process).
 void BM_AttachFacility(benchmark::State& state) {
   RoutePlanner planner(Network(), Clock());
@@ -260,6 +293,21 @@ bool Record(benchmark::State& state, const relos::Result<relos::mission::Plan>& 
   return true;
 }
 
+// Times one plan of `problem` per iteration; the legs it asked the oracle
+// for per plan and the percentiles go in the counters.
+void TimePlans(benchmark::State& state, const relos::mission::PlanningProblem& problem, const CountingOracle& oracle) {
+  const int64_t routes_before = oracle.legs;
+  std::vector<double> wall, cpu;
+  for (auto _ : state) {
+    Timer t;
+    auto plan = relos::mission::PlanOverStops(problem, oracle);
+    t.Stop(wall, cpu);
+    if (!Record(state, plan)) return;
+  }
+  state.counters["legs_asked"] = static_cast<double>(oracle.legs - routes_before) / static_cast<double>(state.iterations());
+  Percentiles(state, wall, cpu);
+}
+
 // Cold: every plan routes its legs afresh (a one-off `relos plan mission`).
 // Warm: plans share a LegCache, as in a long-running process; the first plan
 // fills it and is excluded.
@@ -270,22 +318,39 @@ void MissionPlan200Stops(benchmark::State& state, bool warm) {
   const relos::mission::SeaLaneOracle sea(planner, std::nullopt, std::nullopt, warm ? &cache : nullptr);
   const CountingOracle oracle(sea);
   if (warm && !relos::mission::PlanOverStops(problem, oracle).ok()) state.SkipWithError("warm-up plan failed");
-  const int64_t routes_before = oracle.legs;
-  std::vector<double> wall, cpu;
-  for (auto _ : state) {
-    Timer t;
-    auto plan = relos::mission::PlanOverStops(problem, oracle);
-    t.Stop(wall, cpu);
-    if (!Record(state, plan)) return;
-  }
-  state.counters["legs_asked"] = static_cast<double>(oracle.legs - routes_before) / static_cast<double>(state.iterations());
+  TimePlans(state, problem, oracle);
   if (warm) state.counters["legs_cached"] = static_cast<double>(cache.size());
-  Percentiles(state, wall, cpu);
 }
 void BM_MissionPlan200StopsCold(benchmark::State& state) { MissionPlan200Stops(state, false); }
 void BM_MissionPlan200StopsWarm(benchmark::State& state) { MissionPlan200Stops(state, true); }
 BENCHMARK(BM_MissionPlan200StopsCold)->Unit(benchmark::kMillisecond)->Iterations(10);
 BENCHMARK(BM_MissionPlan200StopsWarm)->Unit(benchmark::kMillisecond)->Iterations(50);
+
+// Warm with kept anchors: what the server's mission planner does
+// (planning::PlanMission -> SeaLaneOracle::KeepAnchors) for a registry whose
+// ports are the benchmark's places, once the cache holds them: every leg
+// routed, into an attached place. The cache is given room for the 202
+// places (about 90 MB): with the server's default budget (32 MiB, about 70
+// anchors) KeepAnchors declines so many places and the plan is the cold one
+// above. The first plan, which attaches them, is timed apart (first_plan_ms).
+void BM_MissionPlan200StopsKeptAnchors(benchmark::State& state) {
+  static const auto problem = MumbaiToVladivostok(200);
+  RoutePlanner planner(Network(), Clock());
+  std::vector<GeoPosition> places{problem.origin.position, problem.destination.position};
+  for (const auto& s : problem.stops) places.push_back(s.position);
+  AnchorCache cache(planner, (places.size() + 8) * (static_cast<size_t>(Network().node_count()) * sizeof(float) + 4096));
+  relos::mission::SeaLaneOracle sea(planner, std::nullopt, std::nullopt);
+  sea.KeepAnchors(&cache, places);
+  const CountingOracle oracle(sea);
+  const auto t0 = std::chrono::steady_clock::now();
+  if (!relos::mission::PlanOverStops(problem, oracle).ok()) state.SkipWithError("first plan failed");
+  state.counters["first_plan_ms"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  TimePlans(state, problem, oracle);
+  const AnchorCache::Stats s = cache.stats();
+  state.counters["attaches"] = static_cast<double>(s.attaches);
+  state.counters["cache_MB"] = static_cast<double>(s.bytes) / 1e6;
+}
+BENCHMARK(BM_MissionPlan200StopsKeptAnchors)->Unit(benchmark::kMillisecond)->Iterations(10);
 
 // The leg table of the benchmark's places (origin, destination and the 200
 // stops, standing for a registry's ports), kept in $RELOS_BENCH_LEGS

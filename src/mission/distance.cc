@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "relos/mission/leg_table.h"
+#include "relos/sealanes/anchor_cache.h"
 #include "relos/sealanes/route.h"
 
 namespace relos::mission {
@@ -65,6 +66,18 @@ Result<LegPath> SeaLaneOracle::Leg(GeoPosition a, GeoPosition b, const LegTiming
   return leg;
 }
 
+void SeaLaneOracle::KeepAnchors(sealanes::AnchorCache* anchors, const std::vector<GeoPosition>& places) {
+  anchors_ = nullptr;
+  kept_.clear();
+  if (anchors == nullptr) return;
+  for (const GeoPosition& p : places) kept_.insert({p.lat, p.lon});
+  if (kept_.size() > anchors->capacity()) {
+    kept_.clear();
+    return;
+  }
+  anchors_ = anchors;
+}
+
 std::vector<Timestamp> SeaLaneOracle::Openings(Timestamp after, Timestamp until) const {
   std::vector<Timestamp> out;
   for (const sealanes::Passage& p : router_.network().passages()) {
@@ -90,7 +103,8 @@ Result<LegPath> SeaLaneOracle::Route(GeoPosition a, GeoPosition b, const LegTimi
   // unit reaches it and routes around one that will be closed by then.
   options.departure = when.depart;
   if (when.speed_kn > 0) options.speed_knots = when.speed_kn;
-  ASSIGN_OR_RETURN(sealanes::Route route, router_.Plan(a, b, options));
+  ASSIGN_OR_RETURN(sealanes::Route route,
+                   sealanes::PlanRoute(router_, anchors_, {a, Kept(a)}, {b, Kept(b)}, options));
   return LegPath{route.distance_nm, std::move(route.waypoints)};
 }
 

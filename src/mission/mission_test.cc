@@ -15,6 +15,7 @@
 #include "relos/mission/distance.h"
 #include "relos/mission/leg_table.h"
 #include "relos/mission/planner.h"
+#include "relos/sealanes/anchor_cache.h"
 #include "relos/sealanes/network.h"
 #include "relos/sealanes/route.h"
 
@@ -504,16 +505,25 @@ TEST_F(ArcticVoyage, SeasonalPassageIsJudgedWhenTheLegStarts) {
   EXPECT_GT(late, 2.5 * summer);
 }
 
-TEST(MissionPlannerDemo, FrigateMumbaiToVladivostokBySeaLanes) {
-  const std::shared_ptr<const sealanes::SeaLaneNetwork> net = TestNetwork();
-  if (!net) GTEST_SKIP() << "no sea-lane network (run scripts/build-data.sh)";
-  FakeClock clock(*Timestamp::Parse("2026-06-01T00:00:00Z"));
-  sealanes::RoutePlanner router(*net, clock);
+// The demo frigate from Mumbai to Vladivostok at 14 kn over the demo registry.
+class DemoFrigateBySeaLanes : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    net = TestNetwork();
+    if (!net) GTEST_SKIP() << "no sea-lane network (run scripts/build-data.sh)";
+    router = std::make_unique<sealanes::RoutePlanner>(*net, clock);
+    req.speed_kn = 14;
+  }
+  std::shared_ptr<const sealanes::SeaLaneNetwork> net;
+  FakeClock clock{*Timestamp::Parse("2026-06-01T00:00:00Z")};
+  std::unique_ptr<sealanes::RoutePlanner> router;
   const registry::RegistryData reg = DemoRegistry();
   MissionRequest req = DemoRequest("IN-INS-TABAR", "IN-MUM", "RU-VLD");
-  req.speed_kn = 14;
+};
+
+TEST_F(DemoFrigateBySeaLanes, MumbaiToVladivostok) {
   req.objective = Objective::kTime;
-  SeaLaneOracle oracle(router, 4.5, 15.2);
+  SeaLaneOracle oracle(*router, 4.5, 15.2);
   // With a fifth in reserve the last leg, Port Blair to Vladivostok, is
   // beyond the frigate's range and the demo registry has no stop between.
   Result<MissionPlan> mp = PlanMission(reg, req, oracle);
@@ -538,20 +548,58 @@ TEST(MissionPlannerDemo, FrigateMumbaiToVladivostokBySeaLanes) {
   // Through a shared leg cache: the same plan, and a second plan (another
   // objective) routes no leg the first one did not.
   LegCache cache;
-  SeaLaneOracle cached(router, 4.5, 15.2, &cache);
+  SeaLaneOracle cached(*router, 4.5, 15.2, &cache);
   Result<MissionPlan> first = PlanMission(reg, req, cached);
   ASSERT_TRUE(first.ok() && first->plan.feasible);
   EXPECT_DOUBLE_EQ(first->plan.total_nm, mp->plan.total_nm);
   EXPECT_EQ(first->plan.stops.size(), mp->plan.stops.size());
   const size_t legs = cache.size();
   EXPECT_GT(legs, 0u);
-  SeaLaneOracle again(router, 4.5, 15.2, &cache);
+  SeaLaneOracle again(*router, 4.5, 15.2, &cache);
   ASSERT_TRUE(PlanMission(reg, req, again).ok());
   EXPECT_EQ(cache.size(), legs);
   // Another departure date is another key: seasonal passages may differ.
   req.departure = req.departure.PlusSeconds(86400);
   ASSERT_TRUE(PlanMission(reg, req, again).ok());
   EXPECT_GT(cache.size(), legs);
+}
+
+// The facilities' anchors kept across plans (as the server keeps them): the
+// same plan, leg for leg, as from snap points; the second plan attaches
+// nothing new. A cache too small for the places is not used.
+TEST_F(DemoFrigateBySeaLanes, KeptFacilityAnchorsGiveTheSamePlan) {
+  req.reserve_fraction = 0.15;
+  std::vector<GeoPosition> ports;
+  for (const registry::Facility& f : reg.facilities)
+    if (f.kind == registry::FacilityKind::kPort || f.kind == registry::FacilityKind::kNavalBase) ports.push_back(f.position);
+  SeaLaneOracle plain(*router, 4.5, 15.2);
+  Result<MissionPlan> want = PlanMission(reg, req, plain);
+  ASSERT_TRUE(want.ok() && want->plan.feasible);
+
+  sealanes::AnchorCache anchors(*router);
+  SeaLaneOracle kept(*router, 4.5, 15.2);
+  kept.KeepAnchors(&anchors, ports);
+  for (int round = 0; round < 2; ++round) {
+    Result<MissionPlan> got = PlanMission(reg, req, kept);
+    ASSERT_TRUE(got.ok() && got->plan.feasible);
+    ASSERT_EQ(got->plan.legs.size(), want->plan.legs.size());
+    for (size_t i = 0; i < got->plan.legs.size(); ++i) {
+      EXPECT_EQ(got->plan.legs[i].to.code, want->plan.legs[i].to.code);
+      EXPECT_EQ(got->plan.legs[i].distance_nm, want->plan.legs[i].distance_nm) << "leg " << i;
+      EXPECT_EQ(got->plan.legs[i].path, want->plan.legs[i].path) << "leg " << i;
+    }
+  }
+  const sealanes::AnchorCache::Stats s = anchors.stats();
+  EXPECT_GE(s.attaches, 2);  // at least the stops and Vladivostok
+  EXPECT_LE(s.attaches, static_cast<int64_t>(ports.size()));
+  EXPECT_GT(s.hits, 0);
+
+  sealanes::AnchorCache small(*router, 2 * static_cast<size_t>(net->node_count()) * sizeof(float));
+  ASSERT_LT(small.capacity(), ports.size());
+  SeaLaneOracle too_many(*router, 4.5, 15.2);
+  too_many.KeepAnchors(&small, ports);
+  ASSERT_TRUE(PlanMission(reg, req, too_many).ok());
+  EXPECT_EQ(small.stats().attaches, 0);
 }
 
 // Dikson lies inside the Northern Sea Route, closed on 1 June: no plan,

@@ -48,7 +48,8 @@ RegistrySource LoadOnce(std::function<Result<registry::RegistryData>()> load) {
 }
 
 Result<GeoPosition> ParseRoutePlace(const sealanes::SeaLaneNetwork& network, const std::string& text,
-                                    const std::string& field, const RegistrySource& registry) {
+                                    const std::string& field, const RegistrySource& registry, bool* facility_code) {
+  if (facility_code != nullptr) *facility_code = false;
   if (text.find(',') != std::string::npos) {
     auto ll = LatLon(text);
     if (!ll) return InvalidArgument("'" + text + "' is not LAT,LON in decimal degrees", field);
@@ -62,6 +63,7 @@ Result<GeoPosition> ParseRoutePlace(const sealanes::SeaLaneNetwork& network, con
   ASSIGN_OR_RETURN(const registry::RegistryData* r, registry());
   Result<ms::Waypoint> facility = ms::ResolveEnd(*r, text, std::nullopt, field);
   if (!facility.ok()) return NotFound("'" + text + "' is neither LAT,LON, a reference port nor a facility", field);
+  if (facility_code != nullptr) *facility_code = true;
   return facility->position;
 }
 
@@ -80,7 +82,8 @@ Status ParseMissionEnd(const std::string& text, const std::string& field, std::s
 Result<ms::MissionPlan> PlanMission(const registry::RegistryData& registry, const ms::MissionRequest& request,
                                     const std::function<Result<NetworkPtr>()>& network, const Clock& clock,
                                     const ms::FuelProjections* fuel, const std::string& leg_table,
-                                    std::string* warning) {
+                                    std::string* warning,
+                                    const std::function<sealanes::AnchorCache*()>& anchors) {
   const registry::Unit* unit = nullptr;
   for (const registry::Unit& u : registry.units)
     if (u.code == request.unit) unit = &u;
@@ -88,17 +91,18 @@ Result<ms::MissionPlan> PlanMission(const registry::RegistryData& registry, cons
   if (unit->kind != registry::UnitKind::kShip) return ms::PlanMission(registry, request, ms::GeodesicOracle(), fuel);
   ASSIGN_OR_RETURN(NetworkPtr net, network());
   sealanes::RoutePlanner router(*net, clock);
+  std::vector<GeoPosition> ports;
+  for (const registry::Facility& f : registry.facilities)
+    if (f.kind == registry::FacilityKind::kPort || f.kind == registry::FacilityKind::kNavalBase) ports.push_back(f.position);
   std::optional<ms::LegTable> legs;
   if (!leg_table.empty()) {
-    std::vector<GeoPosition> ports;
-    for (const registry::Facility& f : registry.facilities)
-      if (f.kind == registry::FacilityKind::kPort || f.kind == registry::FacilityKind::kNavalBase) ports.push_back(f.position);
     std::string ignored;
     ASSIGN_OR_RETURN(legs, ms::LegTable::Keep(leg_table, *net, router, ports, warning ? warning : &ignored));
   }
   ms::SeaLaneOracle oracle(router, unit->draught_m > 0 ? std::optional(unit->draught_m) : std::nullopt,
                            unit->beam_m > 0 ? std::optional(unit->beam_m) : std::nullopt, nullptr,
                            legs ? &*legs : nullptr);
+  if (anchors) oracle.KeepAnchors(anchors(), ports);
   return ms::PlanMission(registry, request, oracle, fuel);
 }
 

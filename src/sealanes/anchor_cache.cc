@@ -92,6 +92,8 @@ AnchorCache::Stats AnchorCache::stats() const {
 
 Result<Route> PlanRoute(const RoutePlanner& planner, AnchorCache* cache, const RouteEnd& from, const RouteEnd& to,
                         const RouteOptions& options) {
+  // Anchors of another network would index the wrong nodes.
+  if (cache != nullptr && &cache->planner().network() != &planner.network()) cache = nullptr;
   // As Plan: the origin is snapped (and its error reported) first.
   auto anchor = [&](const RouteEnd& end, std::string_view field) -> Result<AnchorPtr> {
     if (cache != nullptr && end.keep_anchor) return cache->Get(end.position, field);

@@ -4,6 +4,7 @@
 
 #include "relos/audit/verify.h"
 #include "relos/registry/registry_service.h"
+#include "relos/sealanes/anchor_cache.h"
 #include "relos/server/api.h"
 #include "server/api_util.h"
 
@@ -44,11 +45,26 @@ void Api::AddSystemRoutes() {
                  if (!parties.ok()) return Unavailable("the database does not answer", "server.database");
                  return Reply{200, {{"status", "ready"}}};
                }});
-  router_.Add({"GET", "/metrics", "Prometheus metrics: requests, latencies, errors, open orders, ledger totals", false,
-               {}, 200, false, {}, [this](Call&) -> Result<Reply> {
+  router_.Add({"GET", "/metrics",
+               "Prometheus metrics: requests, latencies, errors, open orders, ledger totals, attached sea-lane anchors",
+               false, {}, 200, false, {}, [this](Call&) -> Result<Reply> {
                  std::string text = metrics_ != nullptr ? metrics_->Render() : "";
                  ASSIGN_OR_RETURN(auto txn, store_.BeginRead());
                  text += OrderAndLedgerGauges(*txn);
+                 // Zero until the sea-lane network is loaded.
+                 const sealanes::AnchorCache* anchors = FacilityAnchors();
+                 const sealanes::AnchorCache::Stats a = anchors ? anchors->stats() : sealanes::AnchorCache::Stats{};
+                 text += fmt::format(
+                     "# HELP relos_sealane_anchor_attaches_total Facilities attached to the sea-lane network (one "
+                     "search over it each).\n# TYPE relos_sealane_anchor_attaches_total counter\n"
+                     "relos_sealane_anchor_attaches_total {}\n"
+                     "# HELP relos_sealane_anchor_evictions_total Attached facilities dropped for the memory budget.\n"
+                     "# TYPE relos_sealane_anchor_evictions_total counter\nrelos_sealane_anchor_evictions_total {}\n"
+                     "# HELP relos_sealane_anchors Attached facilities kept.\n# TYPE relos_sealane_anchors gauge\n"
+                     "relos_sealane_anchors {}\n"
+                     "# HELP relos_sealane_anchor_bytes Memory of the attached facilities kept.\n"
+                     "# TYPE relos_sealane_anchor_bytes gauge\nrelos_sealane_anchor_bytes {}\n",
+                     a.attaches, a.evictions, a.anchors, a.bytes);
                  Reply r;
                  r.text = std::move(text);
                  r.content_type = "text/plain; version=0.0.4; charset=utf-8";

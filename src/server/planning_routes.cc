@@ -15,6 +15,7 @@
 #include "relos/orders/lifecycle.h"
 #include "relos/planning/planning.h"
 #include "relos/registry/registry_service.h"
+#include "relos/sealanes/anchor_cache.h"
 #include "relos/sealanes/route.h"
 #include "relos/server/api.h"
 #include "server/api_util.h"
@@ -102,7 +103,14 @@ Result<std::shared_ptr<const sealanes::SeaLaneNetwork>> Api::SeaLanes() const {
   // that planning is unavailable here.
   if (!loaded.ok()) return Unavailable(why + " (see docs/sealanes.md: scripts/build-data.sh builds it)", "sealanes.network");
   sealanes_ = *loaded;
+  sealane_planner_ = std::make_shared<const sealanes::RoutePlanner>(*sealanes_, clock_);
+  facility_anchors_ = std::make_shared<sealanes::AnchorCache>(*sealane_planner_);
   return sealanes_;
+}
+
+sealanes::AnchorCache* Api::FacilityAnchors() const {
+  std::lock_guard<std::mutex> lock(sealanes_mu_);
+  return facility_anchors_.get();
 }
 
 void Api::AddPlanningRoutes() {
@@ -141,12 +149,19 @@ void Api::AddPlanningRoutes() {
                        ASSIGN_OR_RETURN(registry::RegistryData all, registry::RegistryService(store_, clock_).Load());
                        return PlanningView(std::move(all), c.actor.party);
                      });
-                 Result<GeoPosition> from = planning::ParseRoutePlace(*net, q.at("from"), "from", registry);
-                 if (!from.ok()) return from.status().WithContext("from");
-                 Result<GeoPosition> to = planning::ParseRoutePlace(*net, q.at("to"), "to", registry);
-                 if (!to.ok()) return to.status().WithContext("to");
-                 sealanes::RoutePlanner planner(*net, clock_);
-                 ASSIGN_OR_RETURN(sealanes::Route route, planner.Plan(*from, *to, options));
+                 sealanes::RouteEnd from, to;
+                 Result<GeoPosition> place =
+                     planning::ParseRoutePlace(*net, q.at("from"), "from", registry, &from.keep_anchor);
+                 if (!place.ok()) return place.status().WithContext("from");
+                 from.position = *place;
+                 place = planning::ParseRoutePlace(*net, q.at("to"), "to", registry, &to.keep_anchor);
+                 if (!place.ok()) return place.status().WithContext("to");
+                 to.position = *place;
+                 // Facility ends from the server's attached anchors: the
+                 // route Plan gives, quicker from the second request on.
+                 sealanes::AnchorCache* anchors = FacilityAnchors();
+                 ASSIGN_OR_RETURN(sealanes::Route route,
+                                  sealanes::PlanRoute(anchors->planner(), anchors, from, to, options));
                  return Reply{200, planning::RouteJson(route, true)};
                },
                false,
@@ -174,7 +189,9 @@ void Api::AddPlanningRoutes() {
       ASSIGN_OR_RETURN(auto txn, store_.BeginRead());
       ASSIGN_OR_RETURN(fuel, mission::ProjectFuel(*txn, *view, clock_.Now()));
     }
-    return planning::PlanMission(*view, *request, [this] { return SeaLanes(); }, clock_, &fuel);
+    // Stops and facility ends from the server's attached anchors.
+    return planning::PlanMission(*view, *request, [this] { return SeaLanes(); }, clock_, &fuel, "", nullptr,
+                                 [this] { return FacilityAnchors(); });
   };
   auto plan_json = [](const mission::MissionPlan& mp) {
     Json j = planning::MissionPlanJson(mp);

@@ -1106,6 +1106,52 @@ TEST_F(ServerTest, SeaRoutesRunBetweenFacilitiesThePartyMaySee) {
   EXPECT_EQ(c.Send("GET", "/api/v1/sea-routes?from=CN-PORT&to=0,75" + when, "", As("CN", Role::kAdmin)).status, 200);
 }
 
+// Facility ends are attached once and kept: the same request twice gives
+// the same bytes, and the second attaches nothing (/metrics counts the
+// attaches). A ship's mission plan between the same facilities reuses them.
+TEST_F(ServerTest, SeaRoutesBetweenFacilitiesAttachThemOnce) {
+  if (TestNetworkPath().empty()) GTEST_SKIP() << "no sea-lane network: run scripts/build-data.sh BUILD_DIR";
+  Client c = Connect();
+  const auto in = As("IN", Role::kLogisticsOfficer);
+  auto metric = [&c](const std::string& name) {
+    const std::string body = c.Send("GET", "/metrics").body;
+    const size_t at = body.find("\n" + name + " ");
+    EXPECT_NE(at, std::string::npos) << body;
+    return at == std::string::npos ? -1 : std::stoll(body.substr(at + name.size() + 2));
+  };
+  const std::string target = "/api/v1/sea-routes?from=IN-VIZ&to=RU-VLD&depart=2026-06-01T00:00:00Z";
+  Answer first = c.Send("GET", target, "", in);
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(metric("relos_sealane_anchor_attaches_total"), 2);
+  EXPECT_EQ(metric("relos_sealane_anchors"), 2);
+  EXPECT_GT(metric("relos_sealane_anchor_bytes"), 2 * 400000);
+  Answer second = c.Send("GET", target, "", in);
+  ASSERT_EQ(second.status, 200) << second.body;
+  EXPECT_EQ(second.body, first.body);
+  EXPECT_EQ(metric("relos_sealane_anchor_attaches_total"), 2);
+  // A bare position is not attached, and routes as before.
+  Answer by_position = c.Send("GET", "/api/v1/sea-routes?from=IN-VIZ&to=43.1056,131.8735&depart=2026-06-01T00:00:00Z", "", in);
+  ASSERT_EQ(by_position.status, 200) << by_position.body;
+  EXPECT_EQ(by_position.body, first.body);
+  EXPECT_EQ(metric("relos_sealane_anchor_attaches_total"), 2);
+  // The plan's legs lead to the same two facilities: nothing more to attach.
+  Json ship = HeloMission();
+  ship["unit"] = relos::testing::kInShip;
+  ship["from"] = relos::testing::kInPort;
+  ship["to"] = relos::testing::kRuPort;
+  Answer plan = c.Send("POST", "/api/v1/mission-plans", ship.dump(), in);
+  ASSERT_EQ(plan.status, 200) << plan.body;
+  // Out of range, the leg routed as the route above.
+  char leg[32];
+  std::snprintf(leg, sizeof leg, "(%.1f nm)", first.json()["distance_nm"].get<double>());
+  EXPECT_NE(plan.json()["reason"].get<std::string>().find(leg), std::string::npos) << plan.body;
+  Answer again = c.Send("POST", "/api/v1/mission-plans", ship.dump(), in);
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.body, plan.body);
+  EXPECT_EQ(metric("relos_sealane_anchor_attaches_total"), 2);
+  EXPECT_EQ(metric("relos_sealane_anchor_evictions_total"), 0);
+}
+
 // Rates, a bill and its payment through the API, over an OrderService that
 // runs the ledger observer (as `relos serve` does): the supplier's finance
 // officer bills, the debtor's pays, once per Idempotency-Key.

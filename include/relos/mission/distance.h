@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -20,6 +21,7 @@
 #include "relos/core/time.h"
 
 namespace relos::sealanes {
+class AnchorCache;
 class RoutePlanner;
 }
 
@@ -115,14 +117,27 @@ class SeaLaneOracle final : public DistanceOracle {
   // ship by its draught or beam.
   std::vector<Timestamp> Openings(Timestamp after, Timestamp until) const override;
 
+  // Legs from and to `places` (the registry's ports and naval bases: the
+  // ends and stops of missions) take those places' anchors from `anchors`,
+  // attached and kept across plans (sealanes::PlanRoute), so that a leg into
+  // a stop settles little more than its own nodes; other positions are
+  // snapped for the leg. Same legs as without. Ignored when the places are
+  // more than the cache holds (AnchorCache::capacity): a plan would evict
+  // the anchors it attached before reusing them, 20 ms lost each time. The
+  // cache must be over the router's network.
+  void KeepAnchors(sealanes::AnchorCache* anchors, const std::vector<GeoPosition>& places);
+
  private:
   Result<LegPath> Route(GeoPosition a, GeoPosition b, const LegTiming& when) const;
+  bool Kept(GeoPosition p) const { return kept_.count({p.lat, p.lon}) > 0; }
 
   const sealanes::RoutePlanner& router_;
   std::optional<double> draught_m_;
   std::optional<double> beam_m_;
   LegCache* cache_;
   const LegTable* table_;
+  sealanes::AnchorCache* anchors_ = nullptr;
+  std::set<std::pair<double, double>> kept_;  // (lat, lon) of the places whose anchors are kept
 };
 
 }  // namespace relos::mission

@@ -18,6 +18,7 @@
 #include "relos/core/time.h"
 #include "relos/mission/planner.h"
 #include "relos/registry/registry.h"
+#include "relos/sealanes/anchor_cache.h"
 #include "relos/sealanes/network.h"
 #include "relos/sealanes/route.h"
 
@@ -45,9 +46,11 @@ RegistrySource LoadOnce(std::function<Result<registry::RegistryData>()> load);
 // and stops). InvalidArgument (reason `field`) for a malformed or
 // out-of-range position; NotFound (reason `field`) for anything else,
 // including a facility `registry` does not hold. The message does not name
-// the field: callers add it as context.
+// the field: callers add it as context. `*facility` (may be null) is set
+// to whether the place was a facility code.
 Result<GeoPosition> ParseRoutePlace(const sealanes::SeaLaneNetwork& network, const std::string& text,
-                                    const std::string& field, const RegistrySource& registry = nullptr);
+                                    const std::string& field, const RegistrySource& registry = nullptr,
+                                    bool* facility = nullptr);
 
 // A mission end: "LAT,LON" sets `*position`, anything else is taken as a
 // facility code and set in `*facility`. InvalidArgument (reason `field`)
@@ -60,13 +63,19 @@ Status ParseMissionEnd(const std::string& text, const std::string& field, std::s
 // (may be null) are the stops' fuel projections; `leg_table` (may be "")
 // a file keeping the sea legs between the registry's ports
 // (mission::LegTable::Keep), with any line about it in `*warning`.
+// With `anchors` (called once `network` has answered; a long-running
+// process's cache over that network, or null), legs from and to the
+// registry's ports and naval bases take their attached anchors from it
+// (mission::SeaLaneOracle::KeepAnchors): the same plan, quicker once the
+// cache holds them.
 // NotFound (reason "unit") when the unit is not in `registry`; whatever
 // `network`, the leg table or the planner return otherwise.
 Result<mission::MissionPlan> PlanMission(const registry::RegistryData& registry,
                                          const mission::MissionRequest& request,
                                          const std::function<Result<NetworkPtr>()>& network, const Clock& clock,
                                          const mission::FuelProjections* fuel = nullptr,
-                                         const std::string& leg_table = "", std::string* warning = nullptr);
+                                         const std::string& leg_table = "", std::string* warning = nullptr,
+                                         const std::function<sealanes::AnchorCache*()>& anchors = nullptr);
 
 // `relos route --json`'s object (sealanes::RouteToJson) and, when
 // `with_geometry`, "geometry": the route as a GeoJSON LineString densified

@@ -97,7 +97,8 @@ struct RouteEnd {
 // The route from `from` to `to` as RoutePlanner::Plan(from.position,
 // to.position, options) gives it, the same answer and errors, with the ends
 // marked keep_anchor taken from `cache` (attached, so a route to such an
-// end is quick once the cache holds it). Without a cache, Plan itself.
+// end is quick once the cache holds it). Without a cache, or with one over
+// another network, Plan itself.
 // What the server calls for GET /api/v1/sea-routes.
 Result<Route> PlanRoute(const RoutePlanner& planner, AnchorCache* cache, const RouteEnd& from, const RouteEnd& to,
                         const RouteOptions& options);

@@ -41,6 +41,8 @@
 #include "relos/storage/store.h"
 
 namespace relos::sealanes {
+class AnchorCache;
+class RoutePlanner;
 class SeaLaneNetwork;
 }  // namespace relos::sealanes
 
@@ -147,6 +149,11 @@ class Api {
   // The sea-lane network, loaded once (options_.open_sealanes); Unavailable
   // (reason "sealanes.network") while it cannot be loaded.
   Result<std::shared_ptr<const sealanes::SeaLaneNetwork>> SeaLanes() const;
+  // The attached anchors of the facilities that sea routes and mission plans
+  // lead to, kept for the server's lifetime over the network of SeaLanes()
+  // (sealanes::AnchorCache): a route into a facility is about twice as
+  // quick once it is attached. Null until the network is loaded.
+  sealanes::AnchorCache* FacilityAnchors() const;
 
   // The exercise the caller's party takes part in; NotFound, as for no such
   // exercise, when it takes no part.
@@ -167,6 +174,9 @@ class Api {
   std::atomic<bool> ready_{false};
   mutable std::mutex sealanes_mu_;
   mutable std::shared_ptr<const sealanes::SeaLaneNetwork> sealanes_;  // guarded by sealanes_mu_
+  // Made with sealanes_, never replaced; guarded by sealanes_mu_.
+  mutable std::shared_ptr<const sealanes::RoutePlanner> sealane_planner_;
+  mutable std::shared_ptr<sealanes::AnchorCache> facility_anchors_;
 };
 
 }  // namespace relos::server
