@@ -40,7 +40,12 @@ std::optional<Result<LegPath>> LegCache::Find(const Key& key) const {
 
 void LegCache::Insert(const Key& key, const Result<LegPath>& leg) {
   std::lock_guard lock(mu_);
-  legs_.emplace(key, leg);
+  if (!legs_.emplace(key, leg).second) return;
+  inserted_.push_back(key);
+  while (legs_.size() > max_legs_) {
+    legs_.erase(inserted_.front());
+    inserted_.pop_front();
+  }
 }
 
 size_t LegCache::size() const {
@@ -58,7 +63,7 @@ Result<LegPath> SeaLaneOracle::Leg(GeoPosition a, GeoPosition b, const LegTiming
   }
   if (cache_ == nullptr) return Route(a, b, when);
   const LegCache::Key key{a.lat,         a.lon, b.lat, b.lon, draught_m_.value_or(-1), beam_m_.value_or(-1),
-                          when.depart.DateString(), when.speed_kn};
+                          when.depart.unix_seconds(), when.speed_kn};
   if (std::optional<Result<LegPath>> hit = cache_->Find(key)) return *std::move(hit);
   Result<LegPath> leg = Route(a, b, when);
   // Only answers are kept: a failure other than "no route" is not a fact about the leg.

@@ -505,6 +505,24 @@ TEST_F(ArcticVoyage, SeasonalPassageIsJudgedWhenTheLegStarts) {
   EXPECT_GT(late, 2.5 * summer);
 }
 
+TEST(LegCacheTest, KeepsToItsBoundOldestOut) {
+  LegCache cache(3);
+  auto key = [](int i) { return LegCache::Key{0, 0, 1, double(i), -1, -1, 1750000000, 12}; };
+  for (int i = 0; i < 5; ++i) cache.Insert(key(i), LegPath{100.0 + i, {{0, 0}, {1, double(i)}}});
+  EXPECT_EQ(cache.size(), 3u);
+  EXPECT_FALSE(cache.Find(key(0)).has_value());
+  EXPECT_FALSE(cache.Find(key(1)).has_value());
+  for (int i = 2; i < 5; ++i) {
+    std::optional<Result<LegPath>> kept = cache.Find(key(i));
+    ASSERT_TRUE(kept.has_value() && kept->ok());
+    EXPECT_EQ((*kept)->nm, 100.0 + i);
+  }
+  // Inserting a leg already kept changes nothing.
+  cache.Insert(key(2), LegPath{1.0, {}});
+  EXPECT_EQ((*cache.Find(key(2)))->nm, 102.0);
+  EXPECT_EQ(cache.size(), 3u);
+}
+
 // The demo frigate from Mumbai to Vladivostok at 14 kn over the demo registry.
 class DemoFrigateBySeaLanes : public ::testing::Test {
  protected:
@@ -558,8 +576,9 @@ TEST_F(DemoFrigateBySeaLanes, MumbaiToVladivostok) {
   SeaLaneOracle again(*router, 4.5, 15.2, &cache);
   ASSERT_TRUE(PlanMission(reg, req, again).ok());
   EXPECT_EQ(cache.size(), legs);
-  // Another departure date is another key: seasonal passages may differ.
-  req.departure = req.departure.PlusSeconds(86400);
+  // A later start, even on the same day, is another key: the unit may reach
+  // a seasonal passage after it closes.
+  req.departure = req.departure.PlusSeconds(3600);
   ASSERT_TRUE(PlanMission(reg, req, again).ok());
   EXPECT_GT(cache.size(), legs);
 }

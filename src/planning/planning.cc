@@ -83,7 +83,7 @@ Result<ms::MissionPlan> PlanMission(const registry::RegistryData& registry, cons
                                     const std::function<Result<NetworkPtr>()>& network, const Clock& clock,
                                     const ms::FuelProjections* fuel, const std::string& leg_table,
                                     std::string* warning,
-                                    const std::function<sealanes::AnchorCache*()>& anchors) {
+                                    const std::function<KeptRouting()>& kept) {
   const registry::Unit* unit = nullptr;
   for (const registry::Unit& u : registry.units)
     if (u.code == request.unit) unit = &u;
@@ -99,10 +99,11 @@ Result<ms::MissionPlan> PlanMission(const registry::RegistryData& registry, cons
     std::string ignored;
     ASSIGN_OR_RETURN(legs, ms::LegTable::Keep(leg_table, *net, router, ports, warning ? warning : &ignored));
   }
+  const KeptRouting k = kept ? kept() : KeptRouting{};
   ms::SeaLaneOracle oracle(router, unit->draught_m > 0 ? std::optional(unit->draught_m) : std::nullopt,
-                           unit->beam_m > 0 ? std::optional(unit->beam_m) : std::nullopt, nullptr,
+                           unit->beam_m > 0 ? std::optional(unit->beam_m) : std::nullopt, k.legs,
                            legs ? &*legs : nullptr);
-  if (anchors) oracle.KeepAnchors(anchors(), ports);
+  oracle.KeepAnchors(k.anchors, ports);
   return ms::PlanMission(registry, request, oracle, fuel);
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "relos/audit/verify.h"
+#include "relos/planning/planning.h"
 #include "relos/registry/registry_service.h"
 #include "relos/sealanes/anchor_cache.h"
 #include "relos/server/api.h"
@@ -51,7 +52,7 @@ void Api::AddSystemRoutes() {
                  std::string text = metrics_ != nullptr ? metrics_->Render() : "";
                  ASSIGN_OR_RETURN(auto txn, store_.BeginRead());
                  text += OrderAndLedgerGauges(*txn);
-                 // Zero until the sea-lane network is loaded.
+                 // Zeros until the sea-lane network is loaded.
                  const sealanes::AnchorCache* anchors = FacilityAnchors();
                  const sealanes::AnchorCache::Stats a = anchors ? anchors->stats() : sealanes::AnchorCache::Stats{};
                  text += fmt::format(
@@ -65,6 +66,11 @@ void Api::AddSystemRoutes() {
                      "# HELP relos_sealane_anchor_bytes Memory of the attached facilities kept.\n"
                      "# TYPE relos_sealane_anchor_bytes gauge\nrelos_sealane_anchor_bytes {}\n",
                      a.attaches, a.evictions, a.anchors, a.bytes);
+                 const planning::KeptRouting kept = KeptForPlans();
+                 text += fmt::format(
+                     "# HELP relos_mission_legs_cached Sea legs kept from earlier mission plans.\n"
+                     "# TYPE relos_mission_legs_cached gauge\nrelos_mission_legs_cached {}\n",
+                     kept.legs ? kept.legs->size() : 0);
                  Reply r;
                  r.text = std::move(text);
                  r.content_type = "text/plain; version=0.0.4; charset=utf-8";

@@ -105,12 +105,18 @@ Result<std::shared_ptr<const sealanes::SeaLaneNetwork>> Api::SeaLanes() const {
   sealanes_ = *loaded;
   sealane_planner_ = std::make_shared<const sealanes::RoutePlanner>(*sealanes_, clock_);
   facility_anchors_ = std::make_shared<sealanes::AnchorCache>(*sealane_planner_);
+  mission_legs_ = std::make_shared<mission::LegCache>();
   return sealanes_;
 }
 
 sealanes::AnchorCache* Api::FacilityAnchors() const {
   std::lock_guard<std::mutex> lock(sealanes_mu_);
   return facility_anchors_.get();
+}
+
+planning::KeptRouting Api::KeptForPlans() const {
+  std::lock_guard<std::mutex> lock(sealanes_mu_);
+  return {facility_anchors_.get(), mission_legs_.get()};
 }
 
 void Api::AddPlanningRoutes() {
@@ -189,9 +195,10 @@ void Api::AddPlanningRoutes() {
       ASSIGN_OR_RETURN(auto txn, store_.BeginRead());
       ASSIGN_OR_RETURN(fuel, mission::ProjectFuel(*txn, *view, clock_.Now()));
     }
-    // Stops and facility ends from the server's attached anchors.
+    // Stops and facility ends from the server's attached anchors, legs
+    // routed by earlier plans from its leg cache.
     return planning::PlanMission(*view, *request, [this] { return SeaLanes(); }, clock_, &fuel, "", nullptr,
-                                 [this] { return FacilityAnchors(); });
+                                 [this] { return KeptForPlans(); });
   };
   auto plan_json = [](const mission::MissionPlan& mp) {
     Json j = planning::MissionPlanJson(mp);

@@ -1108,7 +1108,8 @@ TEST_F(ServerTest, SeaRoutesRunBetweenFacilitiesThePartyMaySee) {
 
 // Facility ends are attached once and kept: the same request twice gives
 // the same bytes, and the second attaches nothing (/metrics counts the
-// attaches). A ship's mission plan between the same facilities reuses them.
+// attaches). A ship's mission plan between the same facilities reuses them,
+// and a second plan of it reuses its legs.
 TEST_F(ServerTest, SeaRoutesBetweenFacilitiesAttachThemOnce) {
   if (TestNetworkPath().empty()) GTEST_SKIP() << "no sea-lane network: run scripts/build-data.sh BUILD_DIR";
   Client c = Connect();
@@ -1145,10 +1146,18 @@ TEST_F(ServerTest, SeaRoutesBetweenFacilitiesAttachThemOnce) {
   char leg[32];
   std::snprintf(leg, sizeof leg, "(%.1f nm)", first.json()["distance_nm"].get<double>());
   EXPECT_NE(plan.json()["reason"].get<std::string>().find(leg), std::string::npos) << plan.body;
+  const int64_t legs = metric("relos_mission_legs_cached");
+  EXPECT_GE(legs, 1);
+  // Planned again: the same answer, with the legs kept from the first plan.
   Answer again = c.Send("POST", "/api/v1/mission-plans", ship.dump(), in);
   ASSERT_EQ(again.status, 200) << again.body;
   EXPECT_EQ(again.body, plan.body);
   EXPECT_EQ(metric("relos_sealane_anchor_attaches_total"), 2);
+  EXPECT_EQ(metric("relos_mission_legs_cached"), legs);
+  // A later departure is planned afresh (a season may have closed by then).
+  ship["departure"] = "2026-06-02T00:00:00Z";
+  ASSERT_EQ(c.Send("POST", "/api/v1/mission-plans", ship.dump(), in).status, 200);
+  EXPECT_GT(metric("relos_mission_legs_cached"), legs);
   EXPECT_EQ(metric("relos_sealane_anchor_evictions_total"), 0);
 }
 

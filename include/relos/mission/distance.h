@@ -7,6 +7,8 @@
 // locks internally.
 #pragma once
 
+#include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -75,20 +77,26 @@ class GeodesicOracle final : public DistanceOracle {
 // server keeps one for its lifetime). Facilities do not move, so a planner
 // asks for the same legs between them plan after plan; a route costs about a
 // millisecond, a cached leg a map look-up. Keyed by the two positions and
-// all that changes a route: draught, beam, the leg's departure date and
-// speed (seasonal passages open and close by date, and must stay open until
-// the unit is through). Unbounded: the keys are legs between
-// registry facilities and the ends of the missions planned, a few per plan.
+// all that changes a route: draught, beam, the leg's departure time (to the
+// second: a seasonal passage must still be open when the unit gets there,
+// which a later start on the same day may not find) and speed. Bounded:
+// when full, the legs kept longest go first.
 class LegCache {
  public:
+  // 20,000 legs: 36 plans of the 200-stop benchmark (556 legs each), far
+  // more for a registry of dozens of ports; a leg is a route of a few dozen
+  // turning points, under 1 KB with its key, so under 20 MB in all.
+  static constexpr size_t kDefaultMaxLegs = 20000;
+  explicit LegCache(size_t max_legs = kDefaultMaxLegs) : max_legs_(max_legs) {}
+
   struct Key {
     double from_lat, from_lon, to_lat, to_lon;
     double draught_m, beam_m;  // -1 when not given
-    std::string departure_date;
+    int64_t depart_unix;       // seconds
     double speed_kn;
     bool operator<(const Key& o) const {
-      return std::tie(from_lat, from_lon, to_lat, to_lon, draught_m, beam_m, departure_date, speed_kn) <
-             std::tie(o.from_lat, o.from_lon, o.to_lat, o.to_lon, o.draught_m, o.beam_m, o.departure_date, o.speed_kn);
+      return std::tie(from_lat, from_lon, to_lat, to_lon, draught_m, beam_m, depart_unix, speed_kn) <
+             std::tie(o.from_lat, o.from_lon, o.to_lat, o.to_lon, o.draught_m, o.beam_m, o.depart_unix, o.speed_kn);
     }
   };
   // The cached outcome of the leg: its path, or the NotFound that routing it gave.
@@ -97,8 +105,10 @@ class LegCache {
   size_t size() const;
 
  private:
+  const size_t max_legs_;
   mutable std::mutex mu_;
-  std::map<Key, Result<LegPath>> legs_;
+  std::map<Key, Result<LegPath>> legs_;  // guarded by mu_
+  std::deque<Key> inserted_;             // keys of legs_, oldest first; guarded by mu_
 };
 
 class LegTable;

@@ -16,6 +16,7 @@
 #include "relos/core/geo.h"
 #include "relos/core/status.h"
 #include "relos/core/time.h"
+#include "relos/mission/distance.h"
 #include "relos/mission/planner.h"
 #include "relos/registry/registry.h"
 #include "relos/sealanes/anchor_cache.h"
@@ -25,6 +26,12 @@
 namespace relos::planning {
 
 using NetworkPtr = std::shared_ptr<const sealanes::SeaLaneNetwork>;
+
+// What a long-running process keeps for its mission plans; either may be null.
+struct KeptRouting {
+  sealanes::AnchorCache* anchors = nullptr;
+  mission::LegCache* legs = nullptr;
+};
 
 // Loads the sea-lane network: `flag` if given, else $RELOS_SEALANES, else
 // sealanes.bin in `executable_dir`, else /usr/share/relos/sealanes.bin.
@@ -63,11 +70,11 @@ Status ParseMissionEnd(const std::string& text, const std::string& field, std::s
 // (may be null) are the stops' fuel projections; `leg_table` (may be "")
 // a file keeping the sea legs between the registry's ports
 // (mission::LegTable::Keep), with any line about it in `*warning`.
-// With `anchors` (called once `network` has answered; a long-running
-// process's cache over that network, or null), legs from and to the
-// registry's ports and naval bases take their attached anchors from it
-// (mission::SeaLaneOracle::KeepAnchors): the same plan, quicker once the
-// cache holds them.
+// With `kept` (called once `network` has answered): what a long-running
+// process keeps over that network for its plans. Legs from and to the
+// registry's ports and naval bases take their attached anchors from
+// `anchors` (mission::SeaLaneOracle::KeepAnchors), and legs routed before
+// come from `legs`: the same plan, quicker once they hold them.
 // NotFound (reason "unit") when the unit is not in `registry`; whatever
 // `network`, the leg table or the planner return otherwise.
 Result<mission::MissionPlan> PlanMission(const registry::RegistryData& registry,
@@ -75,7 +82,7 @@ Result<mission::MissionPlan> PlanMission(const registry::RegistryData& registry,
                                          const std::function<Result<NetworkPtr>()>& network, const Clock& clock,
                                          const mission::FuelProjections* fuel = nullptr,
                                          const std::string& leg_table = "", std::string* warning = nullptr,
-                                         const std::function<sealanes::AnchorCache*()>& anchors = nullptr);
+                                         const std::function<KeptRouting()>& kept = nullptr);
 
 // `relos route --json`'s object (sealanes::RouteToJson) and, when
 // `with_geometry`, "geometry": the route as a GeoJSON LineString densified

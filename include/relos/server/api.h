@@ -40,6 +40,12 @@
 #include "relos/server/metrics.h"
 #include "relos/storage/store.h"
 
+namespace relos::mission {
+class LegCache;
+}  // namespace relos::mission
+namespace relos::planning {
+struct KeptRouting;
+}  // namespace relos::planning
 namespace relos::sealanes {
 class AnchorCache;
 class RoutePlanner;
@@ -154,6 +160,9 @@ class Api {
   // (sealanes::AnchorCache): a route into a facility is about twice as
   // quick once it is attached. Null until the network is loaded.
   sealanes::AnchorCache* FacilityAnchors() const;
+  // That and the sea legs the mission planner routed (mission::LegCache,
+  // bounded), for planning::PlanMission. Nulls until the network is loaded.
+  planning::KeptRouting KeptForPlans() const;
 
   // The exercise the caller's party takes part in; NotFound, as for no such
   // exercise, when it takes no part.
@@ -177,6 +186,7 @@ class Api {
   // Made with sealanes_, never replaced; guarded by sealanes_mu_.
   mutable std::shared_ptr<const sealanes::RoutePlanner> sealane_planner_;
   mutable std::shared_ptr<sealanes::AnchorCache> facility_anchors_;
+  mutable std::shared_ptr<mission::LegCache> mission_legs_;
 };
 
 }  // namespace relos::server
