@@ -1,5 +1,7 @@
 #include "relos/sealanes/anchor_cache.h"
 
+#include <new>
+#include <string>
 #include <vector>
 
 namespace relos::sealanes {
@@ -50,9 +52,15 @@ Result<AnchorPtr> AnchorCache::Get(GeoPosition p, std::string_view field) {
   }
 
   Result<AnchorPtr> made = [&]() -> Result<AnchorPtr> {
-    ASSIGN_OR_RETURN(SeaAnchor anchor, planner_.Snap(p, field));
-    planner_.Attach(anchor);
-    return AnchorPtr(std::make_shared<const SeaAnchor>(std::move(anchor)));
+    // Out of memory must not leave the waiters a broken promise and the
+    // entry stuck half-made: it is answered, and dropped, as an error.
+    try {
+      ASSIGN_OR_RETURN(SeaAnchor anchor, planner_.Snap(p, field));
+      planner_.Attach(anchor);
+      return AnchorPtr(std::make_shared<const SeaAnchor>(std::move(anchor)));
+    } catch (const std::bad_alloc&) {
+      return ResourceExhausted("out of memory attaching " + p.ToString() + " to the sea-lane network", std::string(field));
+    }
   }();
   promise.set_value(made);
 
