@@ -116,6 +116,7 @@ int main(int argc, char** argv) {
     mip.time_limit_seconds = baseline_limit;
     mip.reduced_cost_fixing = false;
     mip.cbc_preprocess = true;
+    mip.tuned_search = false;
     mip.max_columns = 5'000'000;
     const auto started = std::chrono::steady_clock::now();
     relos::Result<MipOutcome> r = SolveTimeIndexedMip(*instance, mip);

@@ -316,6 +316,34 @@ TEST(MipTest, IncumbentThatIsOptimalIsProvedSo) {
   EXPECT_EQ(*again->schedule, first->schedule);
 }
 
+// relos's branching on ship start times (special ordered sets over the
+// model's columns) and CBC's default strategy must prove the same optimum,
+// from scratch and from a greedy incumbent (pruned model, cutoff).
+TEST(MipTest, StartTimeBranchingProvesTheEnumeratedOptimum) {
+  for (uint64_t seed : {3, 8, 12}) {
+    const Instance in = Tiny(seed, 7, 2, seed % 2 == 0, 1.4);
+    const int64_t optimum = BruteForceOptimum(in);
+    ASSERT_NE(optimum, kNone) << "seed " << seed;
+    HeuristicOptions greedy;
+    greedy.time_limit_seconds = 0;
+    Result<HeuristicResult> start = RunIteratedLocalSearch(in, greedy);
+    ASSERT_TRUE(start.ok()) << start.status();
+    for (bool tuned : {true, false}) {
+      for (bool with_incumbent : {false, true}) {
+        MipOptions mip;
+        mip.tuned_search = tuned;
+        if (with_incumbent) mip.incumbent = start->schedule;
+        Result<MipOutcome> r = SolveTimeIndexedMip(in, mip);
+        ASSERT_TRUE(r.ok()) << r.status();
+        EXPECT_TRUE(r->proven_optimal) << "seed " << seed << " tuned " << tuned;
+        EXPECT_EQ(r->objective, optimum) << "seed " << seed << " tuned " << tuned << " incumbent " << with_incumbent;
+        ASSERT_TRUE(r->schedule.has_value());
+        EXPECT_TRUE(ValidateSchedule(in, *r->schedule).ok());
+      }
+    }
+  }
+}
+
 TEST(MipTest, TooLargeModelIsReportedNotBuilt) {
   GeneratorParams p;
   p.ships = 30;

@@ -42,6 +42,10 @@ struct MipOptions {
   // in it on some models (see RunCbc). The benchmark's "CBC alone" turns it
   // on, as the cbc command line would have it.
   bool cbc_preprocess = false;
+  // relos's search settings for CBC: branching on each ship's start time
+  // (special ordered sets) and only the cut generators that pay here. Off
+  // gives CBC's default strategy, for the benchmark's "CBC alone".
+  bool tuned_search = true;
   // Asked at each of CBC's nodes; when it returns true the search stops and
   // the outcome is as at a time-out (the bound found so far stays valid).
   std::function<bool()> abort_search;
