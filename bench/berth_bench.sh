@@ -5,7 +5,9 @@
 #   bench/berth_bench.sh [--relos-only | --cbc-only | --summary] BUILD_DIR OUT_DIR [GLOB]
 #
 # GLOB picks instances by file name (default '*'). Runs append; the summary
-# takes the last run of each instance.
+# takes the last run of each instance. BERTH_INSTANCES=DIR runs the files of
+# another directory instead (published sets the project does not ship, e.g.
+# Kramer et al.'s f200x15-*.txt and f250x20-*.txt: large limits).
 #
 # Small instances (s*.txt): relos gets 10 s, CBC alone 120 s.
 # Large instances (l*.txt): relos gets 60 s, CBC alone 600 s.
@@ -26,6 +28,7 @@ BUILD=${1:?build directory}
 OUT=${2:?output directory}
 GLOB=${3:-*}
 here=$(cd "$(dirname "$0")" && pwd)
+instances=${BERTH_INSTANCES:-$here/berth/instances}
 BIN="$BUILD/src/berth/relos_berth_bench"
 mkdir -p "$OUT"
 
@@ -37,13 +40,13 @@ limit_for() {  # relos limit, cbc limit
 }
 
 if [[ $mode == all || $mode == relos ]]; then
-  for f in "$here"/berth/instances/$GLOB.txt; do
+  for f in "$instances"/$GLOB.txt; do
     read -r mine _ < <(limit_for "$f")
     "$BIN" solve "$f" --time-limit "$mine" >> "$OUT/relos.jsonl"
   done
 fi
 if [[ $mode == all || $mode == cbc ]]; then
-  for f in "$here"/berth/instances/$GLOB.txt; do
+  for f in "$instances"/$GLOB.txt; do
     read -r _ theirs < <(limit_for "$f")
     started=$(date +%s)
     if ! line=$(timeout --signal=KILL $((theirs + 60)) "$BIN" baseline "$f" --time-limit "$theirs"); then

@@ -5,8 +5,11 @@
 //       runs relos's optimiser;
 //   baseline FILE --time-limit T
 //       runs CBC alone on the same time-indexed model (no incumbent, no
-//       pruning), the comparison point of docs/benchmarks.md.
-// solve and baseline print one JSON object per run on stdout.
+//       pruning), the comparison point of docs/benchmarks.md;
+//   mip FILE [--time-limit T] [--heuristic-seconds H] [--max-columns C]
+//       the heuristic's schedule as incumbent, then the exact model alone,
+//       with its statistics (LP bound, columns before and after pruning).
+// solve, baseline and mip print one JSON object per run on stdout.
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -60,6 +63,8 @@ int main(int argc, char** argv) {
   mip_cmd->add_option("file", file)->required();
   mip_cmd->add_option("--time-limit", mip_limit);
   mip_cmd->add_option("--heuristic-seconds", heuristic_limit);
+  int64_t mip_max_columns = MipOptions().max_columns;
+  mip_cmd->add_option("--max-columns", mip_max_columns, "build the model up to this many columns (memory)");
 
   double baseline_limit = 600;
   CLI::App* baseline = app.add_subcommand("baseline", "CBC alone on the time-indexed model");
@@ -86,6 +91,7 @@ int main(int argc, char** argv) {
     MipOptions mip;
     mip.time_limit_seconds = mip_limit;
     mip.incumbent = hr->schedule;
+    mip.max_columns = mip_max_columns;
     relos::Result<MipOutcome> r = SolveTimeIndexedMip(*instance, mip);
     if (!r.ok()) return Fail(r.status());
     out["heuristic_objective"] = hr->objective;
