@@ -1161,17 +1161,32 @@ TEST_F(ServerTest, SeaRoutesBetweenFacilitiesAttachThemOnce) {
   EXPECT_EQ(metric("relos_sealane_anchor_evictions_total"), 0);
 }
 
+const std::string kLedgerBase = std::string("/api/v1/ledger/") + relos::testing::kAgreement;
+
+// The API over an OrderService that runs the ledger observer (as `relos
+// serve` wires it), on a started server of its own.
+struct LedgeredServer {
+  LedgeredServer(storage::Store& store, const Clock& clock, auth::AuthService& auth)
+      : orders(store, clock, {&observer}),
+        api(store, clock, auth, orders, nullptr, TestApiOptions()),
+        server(TestServerOptions(), [this](const HttpRequest& r) { return api.Handle(r); }, nullptr) {
+    Status started = server.Start();
+    RELOS_CHECK(started.ok(), started.ToString());
+  }
+  ledger::LedgerObserver observer;
+  orders::OrderService orders;
+  Api api;
+  HttpServer server;
+};
+
 // Rates, a bill and its payment through the API, over an OrderService that
 // runs the ledger observer (as `relos serve` does): the supplier's finance
 // officer bills, the debtor's pays, once per Idempotency-Key.
 TEST_F(ServerTest, LedgerActionsBillAndPayOncePerKey) {
-  ledger::LedgerObserver observer;
-  orders::OrderService ledgered(store_, fixture_.clock, {&observer});
-  Api api(store_, fixture_.clock, auth_, ledgered, nullptr, TestApiOptions());
-  HttpServer server(TestServerOptions(), [&api](const HttpRequest& r) { return api.Handle(r); }, nullptr);
-  RELOS_ASSERT_OK(server.Start());
-  Client c(server.port());
-  const std::string base = std::string("/api/v1/ledger/") + relos::testing::kAgreement;
+  LedgeredServer served(store_, fixture_.clock, auth_);
+  orders::OrderService& ledgered = served.orders;
+  Client c(served.server.port());
+  const std::string& base = kLedgerBase;
 
   const Json rates = {{"rates",
                        {{{"from", "RUB"}, {"to", "USD"}, {"valid_from", "2025-01-01"}, {"rate", "0.011"}},
@@ -1242,7 +1257,129 @@ TEST_F(ServerTest, LedgerActionsBillAndPayOncePerKey) {
   EXPECT_FALSE(statement.json()["statement"].empty());
   EXPECT_EQ(c.Send("GET", base + "/statement?from=yesterday", "", As("IN", Role::kFinance)).json()["error"]["field"],
             "from");
-  server.Stop();
+  served.server.Stop();
+}
+
+// The ledger's other creating POSTs under an Idempotency-Key: a retry gets
+// the first answer (status and body) and changes nothing; the key with
+// another body is 409 naming the key. And the offset list the web app
+// offers "accept" from, in the shape propose and accept answer with.
+TEST_F(ServerTest, LedgerCreatingPostsAnswerARetryWithTheFirstAnswer) {
+  LedgeredServer served(store_, fixture_.clock, auth_);
+  orders::OrderService& ledgered = served.orders;
+  Client c(served.server.port());
+  const std::string& base = kLedgerBase;
+  ledger::SettlementService settlement(store_, fixture_.clock);
+  RELOS_ASSERT_OK(settlement.ImportRates(relos::testing::As("IN", Role::kFinance),
+                                         "RUB,USD,2025-01-01,0.011\nINR,USD,2025-01-01,0.012\n")
+                      .status());
+  // An order of `requester` in `mode`, taken to receipt (the other side
+  // supplies).
+  auto receipted = [&](const std::string& requester, registry::SettlementMode mode) {
+    orders::CreateOrderRequest r = fixture_.Request();
+    if (requester == "RU") {
+      r.unit = relos::testing::kRuShip;
+      r.facility = relos::testing::kInPort;
+      r.lines = {fixture_.Line(relos::testing::kF76, Q("20 tonne"))};
+    }
+    r.settlement = mode;
+    auto o = ledgered.Create(relos::testing::As(requester, Role::kRequester), r);
+    RELOS_CHECK(o.ok(), o.status().ToString());
+    for (Action a : {Action::kSubmit, Action::kApprove, Action::kDeliver, Action::kReceipt}) {
+      orders::Actor actor = relos::testing::RightActorFor(a);
+      if (requester == "RU") actor.party = actor.party == "IN" ? "RU" : "IN";
+      o = relos::testing::Perform(ledgered, a, actor, *o);
+      RELOS_CHECK(o.ok(), o.status().ToString());
+    }
+    return *o;
+  };
+  auto keyed = [&](const std::string& party, Role role, const std::string& key) {
+    auto h = As(party, role);
+    h["Idempotency-Key"] = key;
+    return h;
+  };
+  auto count = [&](const std::string& route, const char* member) {
+    Answer a = c.Send("GET", base + route, "", As("RU", Role::kAuditor));
+    RELOS_CHECK(a.status == 200, a.body);
+    return a.json()[member].size();
+  };
+
+  // A return delivery in kind: 4 of the 10 t of fuel owed.
+  receipted("IN", registry::SettlementMode::kReplacementInKind);
+  Answer owed = c.Send("GET", base + "/rik", "", As("IN", Role::kFinance));
+  ASSERT_EQ(owed.status, 200) << owed.body;
+  const std::string deliveries = "/api/v1/rik/" + owed.json()["obligations"][0]["key"].get<std::string>() + "/deliveries";
+  const std::string four = R"({"quantity":"4 tonne"})";
+  Answer delivered = c.Send("POST", deliveries, four, keyed("IN", Role::kLogisticsOfficer, "return-1"));
+  ASSERT_EQ(delivered.status, 201) << delivered.body;
+  EXPECT_EQ(delivered.json()["returned"], "4 tonne");
+  int64_t events = relos::testing::FootprintOf(store_).events;
+  Answer redelivered = c.Send("POST", deliveries, four, keyed("IN", Role::kLogisticsOfficer, "return-1"));
+  EXPECT_EQ(redelivered.status, 201);
+  EXPECT_EQ(redelivered.body, delivered.body);
+  Answer as_member = c.Send("POST", deliveries, R"({"quantity":"4 tonne","delivery_id":"return-1"})",
+                            As("IN", Role::kFinance));
+  EXPECT_EQ(as_member.status, 201);
+  EXPECT_EQ(as_member.body, delivered.body);
+  Answer other_quantity = c.Send("POST", deliveries, R"({"quantity":"3 tonne"})", keyed("IN", Role::kFinance, "return-1"));
+  EXPECT_EQ(other_quantity.status, 409) << other_quantity.body;
+  EXPECT_EQ(other_quantity.json()["error"]["field"], "delivery_id");
+  EXPECT_NE(other_quantity.json()["error"]["reason"].get<std::string>().find("'return-1'"), std::string::npos)
+      << other_quantity.body;
+  EXPECT_EQ(c.Send("POST", deliveries, R"({"quantity":"4 tonne","delivery_id":"return-2"})",
+                   keyed("IN", Role::kFinance, "return-1"))
+                .status,
+            400);
+  EXPECT_EQ(relos::testing::FootprintOf(store_).events, events);
+  Answer after = c.Send("GET", base + "/rik", "", As("RU", Role::kFinance));
+  EXPECT_EQ(after.json()["obligations"][0]["returned"], "4 tonne") << after.body;
+
+  // A bill for everything so far, retried a minute later.
+  receipted("IN", registry::SettlementMode::kCash);
+  fixture_.clock.Advance(kSecondsPerDay);
+  Answer billed = c.Send("POST", base + "/bills", "{}", keyed("RU", Role::kFinance, "bill-1"));
+  ASSERT_EQ(billed.status, 201) << billed.body;
+  events = relos::testing::FootprintOf(store_).events;
+  fixture_.clock.Advance(60);
+  Answer rebilled = c.Send("POST", base + "/bills", "{}", keyed("RU", Role::kFinance, "bill-1"));
+  EXPECT_EQ(rebilled.status, 201);
+  EXPECT_EQ(rebilled.body, billed.body);
+  EXPECT_EQ(rebilled.Header("location"), billed.Header("location"));
+  Answer other_period =
+      c.Send("POST", base + "/bills", R"({"from":"2026-02-01T00:00:00Z"})", keyed("RU", Role::kFinance, "bill-1"));
+  EXPECT_EQ(other_period.status, 409) << other_period.body;
+  EXPECT_NE(other_period.json()["error"]["reason"].get<std::string>().find("'bill-1'"), std::string::npos);
+  EXPECT_EQ(relos::testing::FootprintOf(store_).events, events);
+  EXPECT_EQ(count("/bills", "bills"), 1u);
+
+  // An offset of both sides' equal-value claims, proposed by IN.
+  receipted("IN", registry::SettlementMode::kEqualValueExchange);
+  receipted("RU", registry::SettlementMode::kEqualValueExchange);
+  Answer proposed = c.Send("POST", base + "/offsets", "", keyed("IN", Role::kFinance, "net-1"));
+  ASSERT_EQ(proposed.status, 201) << proposed.body;
+  EXPECT_EQ(proposed.json()["state"], "proposed");
+  EXPECT_EQ(proposed.json()["proposed_by"], "IN");
+  events = relos::testing::FootprintOf(store_).events;
+  Answer reproposed = c.Send("POST", base + "/offsets", "", keyed("IN", Role::kFinance, "net-1"));
+  EXPECT_EQ(reproposed.status, 201);
+  EXPECT_EQ(reproposed.body, proposed.body);
+  EXPECT_EQ(c.Send("POST", base + "/offsets", "", keyed("RU", Role::kFinance, "net-1")).status, 409);
+  EXPECT_EQ(relos::testing::FootprintOf(store_).events, events);
+  Answer listed = c.Send("GET", base + "/offsets", "", As("RU", Role::kAuditor));
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  ASSERT_EQ(listed.json()["offsets"].size(), 1u);
+  EXPECT_EQ(listed.json()["offsets"][0], proposed.json());
+  const std::string id = proposed.json()["id"];
+  Answer accepted = c.Send("POST", "/api/v1/offsets/" + id + "/accept", "", As("RU", Role::kFinance));
+  ASSERT_EQ(accepted.status, 200) << accepted.body;
+  EXPECT_EQ(accepted.json()["state"], "accepted-by-RU");
+  EXPECT_EQ(c.Send("GET", base + "/offsets", "", As("IN", Role::kFinance)).json()["offsets"][0], accepted.json());
+  EXPECT_EQ(c.Send("GET", base + "/offsets", "", As("IN", Role::kRequester)).status, 403);
+  EXPECT_EQ(c.Send("GET", base + "/offsets", "", As("CN", Role::kFinance)).status, 404);
+  auto txn = store_.BeginRead();
+  RELOS_ASSERT_OK_AND_ASSIGN(auto report, audit::VerifyStore(**txn));
+  EXPECT_TRUE(report.ok()) << report.problem;
+  served.server.Stop();
 }
 
 // A self-signed certificate for 127.0.0.1 made with the openssl tool.
