@@ -24,6 +24,9 @@ size_t AnchorCache::capacity() const {
 }
 
 Result<AnchorPtr> AnchorCache::Get(GeoPosition p, std::string_view field) {
+  // A NaN would break the map's ordering: a position Snap refuses is never
+  // a key, and gets Snap's error.
+  if (!GeoPosition::Make(p.lat, p.lon).ok()) return planner_.Snap(p, field).status();
   const Key key{p.lat, p.lon};
   std::promise<Result<AnchorPtr>> promise;
   std::shared_future<Result<AnchorPtr>> pending;

@@ -440,6 +440,13 @@ TEST_F(TinyWorldTest, CachedAnchorErrorsAreThoseOfPlanAndAreNotKept) {
   }
   EXPECT_EQ(cache.stats().anchors, 1u);  // the sea end only
   EXPECT_EQ(cache.stats().attaches, 1);
+  // A position that is no position is Snap's InvalidArgument, and no key.
+  const GeoPosition nowhere{std::nan(""), 25};
+  Result<AnchorPtr> bad = cache.Get(nowhere, "to");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(bad.status().message(), planner.Snap(nowhere, "to").status().message());
+  EXPECT_EQ(cache.stats().anchors, 1u);
 }
 
 TEST_F(TinyWorldTest, AnchorCacheKeepsToItsBudgetLeastRecentlyUsedOut) {
