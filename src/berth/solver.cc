@@ -11,6 +11,7 @@
 
 #include "relos/berth/heuristic.h"
 #include "relos/berth/time_indexed_mip.h"
+#include "relos/berth/window_search.h"
 
 namespace relos::berth {
 
@@ -56,8 +57,10 @@ struct Best {
 
 // Runs the exact model with the current best as incumbent and folds its
 // outcome into `best`. Returns FailedPrecondition if it proved infeasibility.
+// `gave_up`, when given, is set if the model was too large to build or its
+// LP ran out of time (nothing was searched).
 Status RunExact(const Instance& in, double seconds, int64_t max_columns, double lp_seconds, Best* best,
-                std::function<bool()> abort_search = nullptr) {
+                std::function<bool()> abort_search = nullptr, bool* gave_up = nullptr) {
   MipOptions mip;
   mip.abort_search = std::move(abort_search);
   mip.time_limit_seconds = seconds;
@@ -65,6 +68,7 @@ Status RunExact(const Instance& in, double seconds, int64_t max_columns, double 
   mip.incumbent = best->schedule;
   mip.max_columns = max_columns;
   ASSIGN_OR_RETURN(MipOutcome outcome, SolveTimeIndexedMip(in, mip));
+  if (gave_up != nullptr) *gave_up = outcome.too_large || outcome.lp_timed_out;
   if (outcome.proven_infeasible) return Infeasible("no schedule meets every time window (proved by the exact model)");
   if (outcome.schedule) best->Offer(*outcome.schedule, outcome.objective, "exact");
   best->lower_bound = std::max(best->lower_bound, outcome.lower_bound);
@@ -74,6 +78,36 @@ Status RunExact(const Instance& in, double seconds, int64_t max_columns, double 
   }
   return OkStatus();
 }
+
+// The best schedule that the threads of RunExactBesideHeuristic have found,
+// where each can pick up what the other found.
+class Exchange {
+ public:
+  void Offer(const Schedule& s, int64_t objective, const char* by) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (schedule_ && objective >= objective_.load()) return;
+    schedule_ = s;
+    by_ = by;
+    objective_.store(objective);
+  }
+  // The shared schedule if it is strictly better than `objective`.
+  std::optional<Schedule> Better(int64_t objective) {
+    if (objective_.load() >= objective) return std::nullopt;
+    std::lock_guard<std::mutex> lock(mutex_);
+    return schedule_;
+  }
+  void FoldInto(Best* best) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (schedule_) best->Offer(*schedule_, objective_.load(), by_);
+  }
+  int64_t objective() const { return objective_.load(); }
+
+ private:
+  std::mutex mutex_;
+  std::optional<Schedule> schedule_;  // guarded by mutex_
+  const char* by_ = "";               // guarded by mutex_
+  std::atomic<int64_t> objective_{std::numeric_limits<int64_t>::max()};
+};
 
 // Folds a heuristic run into `best`. Finding nothing is not an error here:
 // another method may still.
@@ -100,43 +134,57 @@ Status RunHeuristic(const Instance& in, double seconds, uint64_t seed, Best* bes
 // tenth the size. So whenever the heuristic beats the incumbent that the
 // model started with, CBC is stopped at its next node and the model is built
 // again with the better schedule.
+// When the full model is too large for the time (200-250 ships), this thread
+// runs the time-window search instead (window_search.h), and the two threads
+// continue from each other's better schedules.
 Status RunExactBesideHeuristic(const Instance& in, double seconds, uint64_t seed, Best* best) {
   const auto deadline = Clock::now() + std::chrono::microseconds(static_cast<int64_t>(seconds * 1e6));
   std::atomic<bool> stop{false};
-  std::atomic<int64_t> heuristic_objective{std::numeric_limits<int64_t>::max()};
-  std::mutex mutex;
-  std::optional<Schedule> heuristic_schedule;  // guarded by mutex
+  Exchange exchange;
   HeuristicOptions h;
   h.time_limit_seconds = seconds;
   h.seed = seed;
   h.start = best->schedule;
   h.stop = &stop;
-  h.on_improvement = [&](const Schedule& s, int64_t objective) {
-    std::lock_guard<std::mutex> lock(mutex);
-    heuristic_schedule = s;
-    heuristic_objective.store(objective);
-  };
+  h.on_improvement = [&](const Schedule& s, int64_t objective) { exchange.Offer(s, objective, "heuristic"); };
+  h.adopt = [&](int64_t objective) { return exchange.Better(objective); };
   std::optional<Result<HeuristicResult>> found;
   std::thread search([&] { found.emplace(RunIteratedLocalSearch(in, h)); });
   Status exact = OkStatus();
+  bool gave_up = false;
   while (true) {
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      if (heuristic_schedule) best->Offer(*heuristic_schedule, heuristic_objective.load(), "heuristic");
-    }
+    exchange.FoldInto(best);
     const int64_t incumbent = best->objective;
     const double left = std::chrono::duration<double>(deadline - Clock::now()).count();
     if (left <= 0.1) break;
     // The LP has all the time: the heuristic goes on beside it whatever it
     // takes (alone, it must leave the heuristic some time).
-    exact = RunExact(in, left, kAutoMaxColumns, 0, best, [&] { return heuristic_objective.load() < incumbent; });
-    if (!exact.ok() || best->proven_optimal || heuristic_objective.load() >= incumbent) break;
+    exact = RunExact(in, left, kAutoMaxColumns, 0, best, [&] { return exchange.objective() < incumbent; },
+                     &gave_up);
+    if (!exact.ok() || best->proven_optimal || gave_up || exchange.objective() >= incumbent) break;
+  }
+  const double left = std::chrono::duration<double>(deadline - Clock::now()).count();
+  if (exact.ok() && gave_up && left > 1) {
+    exchange.FoldInto(best);
+    WindowSearchOptions w;
+    w.time_limit_seconds = left;
+    w.seed = seed;
+    w.on_improvement = [&](const Schedule& s, int64_t objective) { exchange.Offer(s, objective, "window search"); };
+    w.adopt = [&](int64_t objective) { return exchange.Better(objective); };
+    Result<WindowSearchResult> windows = RunWindowSearch(in, *best->schedule, w);
+    if (!windows.ok()) {
+      stop.store(true);
+      search.join();
+      return windows.status();
+    }
+    best->Offer(windows->schedule, windows->objective, "window search");
   }
   // Without a proof the heuristic keeps its time to the deadline (the model
   // may have given up early, too large to build).
   if (!exact.ok() || best->proven_optimal) stop.store(true);
   search.join();
   RETURN_IF_ERROR(exact);
+  exchange.FoldInto(best);
   return OfferHeuristic(*found, best);
 }
 

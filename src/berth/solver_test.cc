@@ -6,10 +6,13 @@
 #include <functional>
 #include <limits>
 #include <numeric>
+#include <optional>
+#include <random>
 
 #include "relos/berth/generator.h"
 #include "relos/berth/heuristic.h"
 #include "relos/berth/time_indexed_mip.h"
+#include "relos/berth/window_search.h"
 
 namespace relos::berth {
 namespace {
@@ -163,6 +166,49 @@ INSTANTIATE_TEST_SUITE_P(Tiny, BruteForceTest,
                                            TinyCase{3, 6, 3, false, 2.0}, TinyCase{4, 7, 2, true, 1.2},
                                            TinyCase{5, 6, 3, true, 3.0}, TinyCase{6, 7, 3, false, 1.8},
                                            TinyCase{7, 5, 1, true, 1.0}, TinyCase{8, 6, 2, false, 4.0}));
+
+// A feasible but poor schedule: ships in order of arrival, each appended to
+// a random usable berth. Empty if no try of `tries` was feasible.
+std::optional<Schedule> PoorSchedule(const Instance& in, int tries) {
+  std::mt19937_64 rng(17);
+  std::vector<int> order(in.num_ships());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return in.arrival[x] < in.arrival[y]; });
+  for (int t = 0; t < tries; ++t) {
+    Schedule s;
+    s.ships.resize(in.num_ships());
+    std::vector<int64_t> free_from = in.berth_open;
+    for (int i : order) {
+      std::vector<int> usable;
+      for (int b = 0; b < in.num_berths(); ++b) {
+        if (in.CanUse(i, b)) usable.push_back(b);
+      }
+      const int b = usable[rng() % usable.size()];
+      s.ships[i] = {b, std::max(free_from[b], in.arrival[i])};
+      free_from[b] = s.ships[i].start + in.handling[i][b];
+    }
+    if (ValidateSchedule(in, s).ok()) return s;
+  }
+  return std::nullopt;
+}
+
+TEST_P(BruteForceTest, WindowSearchFromAPoorStartReachesTheEnumeratedOptimum) {
+  const TinyCase c = GetParam();
+  const Instance in = Tiny(c.seed, c.ships, c.berths, c.weighted, c.load);
+  const int64_t optimum = BruteForceOptimum(in);
+  if (optimum == kNone) GTEST_SKIP() << "infeasible instance";
+  const std::optional<Schedule> start = PoorSchedule(in, 2000);
+  ASSERT_TRUE(start.has_value());
+  WindowSearchOptions options;
+  options.time_limit_seconds = 120;
+  options.max_windows = 100;
+  options.window_ships = 4;  // smaller than every instance: windows must grow
+  Result<WindowSearchResult> r = RunWindowSearch(in, *start, options);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(ValidateSchedule(in, r->schedule).ok());
+  EXPECT_LE(r->objective, WeightedServiceTime(in, *start));
+  EXPECT_EQ(r->objective, optimum) << "from " << WeightedServiceTime(in, *start);
+}
 
 TEST(BruteForceSelfTest, KnowsATwoShipAnswer) {
   // One berth, two ships arriving together: the shorter one goes first.

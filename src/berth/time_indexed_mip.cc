@@ -119,12 +119,15 @@ bool BuildModel(const Instance& in, const std::optional<int64_t>& upper_bound, i
       grid_end[b] = std::max(grid_end[b], last + in.handling[i][b]);
     }
   }
+  // A berth that no ship can use keeps its empty range (begin > end); its
+  // width is 0 (the subtraction of the sentinels would overflow).
+  auto width = [&](int b) { return grid_end[b] > grid_begin[b] ? grid_end[b] - grid_begin[b] : int64_t{0}; };
   int64_t cells = 0;
-  for (int b = 0; b < m; ++b) cells += std::max<int64_t>(0, grid_end[b] - grid_begin[b]);
+  for (int b = 0; b < m; ++b) cells += width(b);
   if (cells > kMaxGridCells) return false;
 
   std::vector<std::vector<int>> cover(m);  // ships covering each cell, then row ids
-  for (int b = 0; b < m; ++b) cover[b].assign(std::max<int64_t>(0, grid_end[b] - grid_begin[b]) + 1, 0);
+  for (int b = 0; b < m; ++b) cover[b].assign(width(b) + 1, 0);
   for (int i = 0; i < n; ++i) {
     for (int b = 0; b < m; ++b) {
       if (!in.Fits(i, b)) continue;
