@@ -102,6 +102,8 @@ void RegisterServeCommand(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--body-limit-kib", f.body_limit_kib, "largest request body accepted, KiB (default 1024)");
   cmd->add_option("--cors-origin", f.http.cors_origin, "allow this browser origin (default: no CORS headers)");
   cmd->add_option("--session-ttl-minutes", f.session_ttl_minutes, "how long a login session lasts (default 480)");
+  cmd->add_option("--anchor-cache-mib", f.anchor_cache_mib,
+                  "memory for facilities attached to the sea-lane network, MiB (default 32, ~70 facilities)");
   cmd->add_option("--tls-cert", f.tls_cert, "PEM certificate chain: serve HTTPS (with --tls-key)");
   cmd->add_option("--tls-key", f.tls_key, "PEM private key of --tls-cert");
   cmd->add_option("--log-format", f.log_format, "json (default) or text, on standard error");
@@ -122,6 +124,7 @@ void RegisterServeCommand(CLI::App& app, CliContext& ctx) {
       if (given("--body-limit-kib")) c.body_limit_kib = f.body_limit_kib;
       if (given("--cors-origin")) c.http.cors_origin = f.http.cors_origin;
       if (given("--session-ttl-minutes")) c.session_ttl_minutes = f.session_ttl_minutes;
+      if (given("--anchor-cache-mib")) c.anchor_cache_mib = f.anchor_cache_mib;
       if (given("--tls-cert")) c.tls_cert = f.tls_cert;
       if (given("--tls-key")) c.tls_key = f.tls_key;
       if (given("--log-format")) c.log_format = f.log_format;
@@ -140,6 +143,7 @@ void RegisterServeCommand(CLI::App& app, CliContext& ctx) {
       server::ApiOptions api_options;
       // Loaded on the first planning request, as `relos route` finds it.
       api_options.open_sealanes = [] { return planning::OpenSeaLaneNetwork("", ExecutableDir()); };
+      api_options.anchor_cache_bytes = static_cast<size_t>(c.anchor_cache_mib) << 20;
       server::Api api(*store, *clock, auth, *orders, &metrics, api_options);
       ASSIGN_OR_RETURN(std::optional<server::StaticFiles> web, OpenWebRoot(o->web_root));
       Log log(c.log_format);

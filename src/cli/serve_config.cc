@@ -32,6 +32,8 @@ const std::vector<Setting>& Settings() {
        [](ServeConfig& c, const std::string& s, int64_t) { c.http.cors_origin = s; }},
       {"session_ttl_minutes", "RELOS_SESSION_TTL_MINUTES", true,
        [](ServeConfig& c, const std::string&, int64_t n) { c.session_ttl_minutes = n; }},
+      {"anchor_cache_mib", "RELOS_ANCHOR_CACHE_MIB", true,
+       [](ServeConfig& c, const std::string&, int64_t n) { c.anchor_cache_mib = n; }},
       {"tls_cert", "RELOS_TLS_CERT", false, [](ServeConfig& c, const std::string& s, int64_t) { c.tls_cert = s; }},
       {"tls_key", "RELOS_TLS_KEY", false, [](ServeConfig& c, const std::string& s, int64_t) { c.tls_key = s; }},
       {"log_format", "RELOS_LOG_FORMAT", false,
@@ -116,6 +118,10 @@ Status CheckServeConfig(ServeConfig& c) {
   }
   if (c.session_ttl_minutes < 1 || c.session_ttl_minutes > 7 * 24 * 60) {
     return InvalidArgument("session_ttl_minutes: must be 1..10080", "session_ttl_minutes");
+  }
+  // 0.45 MB per facility kept: 1 MiB keeps two, 16 GiB some 37,000.
+  if (c.anchor_cache_mib < 1 || c.anchor_cache_mib > 16 * 1024) {
+    return InvalidArgument("anchor_cache_mib: must be 1..16384", "anchor_cache_mib");
   }
   if (c.http.io_threads < 1 || c.http.io_threads > 64) return InvalidArgument("io_threads: must be 1..64", "io_threads");
   if (c.http.worker_threads < 1 || c.http.worker_threads > 256) {

@@ -64,8 +64,10 @@ void Api::AddSystemRoutes() {
                      "# HELP relos_sealane_anchors Attached facilities kept.\n# TYPE relos_sealane_anchors gauge\n"
                      "relos_sealane_anchors {}\n"
                      "# HELP relos_sealane_anchor_bytes Memory of the attached facilities kept.\n"
-                     "# TYPE relos_sealane_anchor_bytes gauge\nrelos_sealane_anchor_bytes {}\n",
-                     a.attaches, a.evictions, a.anchors, a.bytes);
+                     "# TYPE relos_sealane_anchor_bytes gauge\nrelos_sealane_anchor_bytes {}\n"
+                     "# HELP relos_sealane_anchor_budget_bytes Memory allowed for the attached facilities.\n"
+                     "# TYPE relos_sealane_anchor_budget_bytes gauge\nrelos_sealane_anchor_budget_bytes {}\n",
+                     a.attaches, a.evictions, a.anchors, a.bytes, options_.anchor_cache_bytes);
                  const planning::KeptRouting kept = KeptForPlans();
                  text += fmt::format(
                      "# HELP relos_mission_legs_cached Sea legs kept from earlier mission plans.\n"

@@ -104,7 +104,7 @@ Result<std::shared_ptr<const sealanes::SeaLaneNetwork>> Api::SeaLanes() const {
   if (!loaded.ok()) return Unavailable(why + " (see docs/sealanes.md: scripts/build-data.sh builds it)", "sealanes.network");
   sealanes_ = *loaded;
   sealane_planner_ = std::make_shared<const sealanes::RoutePlanner>(*sealanes_, clock_);
-  facility_anchors_ = std::make_shared<sealanes::AnchorCache>(*sealane_planner_);
+  facility_anchors_ = std::make_shared<sealanes::AnchorCache>(*sealane_planner_, options_.anchor_cache_bytes);
   mission_legs_ = std::make_shared<mission::LegCache>();
   return sealanes_;
 }

@@ -290,17 +290,23 @@ TEST_P(ServeTest, SettingsComeFromTomlThenEnvironmentThenFlags) {
   std::ofstream(bad) << "[server]\nport = 0\nlisten = \"x\"\n";
   out = Relos("serve --config " + bad.string(), &code);
   EXPECT_NE(out.find(bad.string() + ":3: server.listen: unknown setting"), std::string::npos) << out;
+  std::ofstream(bad) << "[server]\nport = 0\nanchor_cache_mib = 0\n";
+  out = Relos("serve --config " + bad.string(), &code);
+  EXPECT_NE(code, 0);
+  EXPECT_NE(out.find("anchor_cache_mib: must be 1..16384"), std::string::npos) << out;
 
   // The file names the database and an impossible port; the environment
   // mends the port; the flag picks the log format over the environment's.
   const fs::path good = dir_ / "relos.toml";
-  std::ofstream(good) << "database = \"" << db_ << "\"\n[server]\nport = 70000\nworkers = 2\n";
+  std::ofstream(good) << "database = \"" << db_ << "\"\n[server]\nport = 70000\nworkers = 2\nanchor_cache_mib = 48\n";
   const int port = StartServer({"serve", "--config", good.string(), "--log-format", "text"},
                                {{"RELOS_PORT", "0"}, {"RELOS_LOG_FORMAT", "json"}});
   ASSERT_GT(port, 0);
   auto [health, status] = BodyAndStatus(
       Shell("curl -s -w '\\n%{http_code}' http://127.0.0.1:" + std::to_string(port) + "/healthz"));
   EXPECT_EQ(status, 200) << health;
+  const std::string metrics = Shell("curl -s http://127.0.0.1:" + std::to_string(port) + "/metrics");
+  EXPECT_NE(metrics.find("\nrelos_sealane_anchor_budget_bytes 50331648\n"), std::string::npos) << metrics;
   ASSERT_EQ(::kill(pid_, SIGTERM), 0);
   ASSERT_EQ(::waitpid(pid_, nullptr, 0), pid_);
   pid_ = -1;

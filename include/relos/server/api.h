@@ -128,6 +128,9 @@ struct ApiOptions {
   // request that needs it, again after a failure, never after a success.
   // Unset: those routes answer 503.
   std::function<Result<std::shared_ptr<const sealanes::SeaLaneNetwork>>()> open_sealanes;
+  // Memory for the facilities' attached anchors kept for sea routes and
+  // mission plans (sealanes::AnchorCache; its default budget, 32 MiB).
+  size_t anchor_cache_bytes = size_t{32} << 20;
 };
 
 class Api {
