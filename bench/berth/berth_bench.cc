@@ -56,6 +56,8 @@ int main(int argc, char** argv) {
   solve->add_option("--time-limit", solve_options.time_limit_seconds);
   solve->add_option("--method", method);
   solve->add_option("--seed", solve_options.seed);
+  bool no_windows = false;
+  solve->add_flag("--no-windows", no_windows, "auto without the time-window search (the method before it), for comparison");
 
   double mip_limit = 60;
   double heuristic_limit = 2;
@@ -109,6 +111,7 @@ int main(int argc, char** argv) {
     relos::Result<Method> m = ParseMethod(method);
     if (!m.ok()) return Fail(m.status());
     solve_options.method = *m;
+    solve_options.window_search = !no_windows;
     relos::Result<SolveResult> r = SolveBerthAllocation(*instance, solve_options);
     if (!r.ok()) return Fail(r.status());
     out["solver"] = "relos-" + method;

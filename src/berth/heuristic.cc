@@ -421,26 +421,10 @@ Result<HeuristicResult> RunIteratedLocalSearch(const Instance& in, const Heurist
   int64_t best_penalized_cost = current_cost;
   int64_t since_best = 0;
   int64_t iteration = 0;
-  // Asking for an outside schedule takes a lock; a perturbation on 200-250
-  // ships takes well under a millisecond, so this is often enough.
-  constexpr int64_t kAdoptEvery = 32;
   auto stopped = [&] { return options.stop != nullptr && options.stop->load(std::memory_order_relaxed); };
   while (Clock::now() < deadline && (options.max_iterations == 0 || iteration < options.max_iterations) &&
          !stopped()) {
     ++iteration;
-    if (options.adopt && iteration % kAdoptEvery == 0) {
-      if (std::optional<Schedule> better = options.adopt(best ? best->objective : best_penalized_cost)) {
-        search.LoadSchedule(*better);
-        search.LocalSearch(deadline);
-        current = search.sequences();
-        current_cost = search.cost();
-        std::fill(history.begin(), history.end(), current_cost);
-        best_penalized = current;
-        best_penalized_cost = current_cost;
-        since_best = 0;
-        consider(iteration);
-      }
-    }
     search.Perturb();
     search.LocalSearch(deadline);
     const int64_t cost = search.cost();

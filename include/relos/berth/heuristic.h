@@ -37,10 +37,6 @@ struct HeuristicOptions {
   const std::atomic<bool>* stop = nullptr;
   // Called on the search's thread with each new best feasible schedule.
   std::function<void(const Schedule& schedule, int64_t objective)> on_improvement;
-  // Asked every few perturbations with the search's best objective: a
-  // strictly better valid schedule found elsewhere (the window search on
-  // another thread), which the search then continues from, or nothing.
-  std::function<std::optional<Schedule>(int64_t objective)> adopt;
 };
 
 struct HeuristicResult {

@@ -28,6 +28,10 @@ struct SolveOptions {
   double time_limit_seconds = 10;
   Method method = Method::kAuto;
   uint64_t seed = 1;
+  // kAuto on instances too large for the exact model: the time-window search
+  // (window_search.h) on the second thread. Off leaves that thread idle, as
+  // before the search existed (for benchmarks).
+  bool window_search = true;
 };
 
 struct SolveResult {
