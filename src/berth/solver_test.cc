@@ -390,6 +390,48 @@ TEST(MipTest, StartTimeBranchingProvesTheEnumeratedOptimum) {
   }
 }
 
+// Two CBC threads (asked for only up to a model size, announced before the
+// search) prove the optimum that one thread proves, from the same greedy
+// incumbent: the pruned model, its LP basis and the berth-choice branching.
+TEST(MipTest, TwoThreadsOnlyForSmallModelsAndTheSameOptimum) {
+  for (uint64_t seed : {21, 22, 23}) {
+    const Instance in = Generated(30, 4, seed, 1.0);
+    HeuristicOptions greedy;
+    greedy.time_limit_seconds = 0;
+    Result<HeuristicResult> start = RunIteratedLocalSearch(in, greedy);
+    ASSERT_TRUE(start.ok()) << start.status();
+    MipOptions one;
+    one.time_limit_seconds = 60;
+    one.incumbent = start->schedule;
+    Result<MipOutcome> single = SolveTimeIndexedMip(in, one);
+    ASSERT_TRUE(single.ok()) << single.status();
+    ASSERT_TRUE(single->proven_optimal) << "seed " << seed;
+    ASSERT_EQ(single->cbc_threads, 1) << "seed " << seed << ": the LP alone proved it; pick another instance";
+
+    int announced = 0;
+    MipOptions two = one;
+    two.threads = 2;
+    two.parallel_max_columns = single->columns;  // exactly the pruned model's size
+    two.before_parallel_search = [&] { ++announced; };
+    Result<MipOutcome> parallel = SolveTimeIndexedMip(in, two);
+    ASSERT_TRUE(parallel.ok()) << parallel.status();
+    EXPECT_EQ(parallel->cbc_threads, 2) << "seed " << seed;
+    EXPECT_EQ(announced, 1) << "seed " << seed;
+    EXPECT_TRUE(parallel->proven_optimal) << "seed " << seed;
+    EXPECT_EQ(parallel->objective, single->objective) << "seed " << seed;
+    ASSERT_TRUE(parallel->schedule.has_value());
+    EXPECT_TRUE(ValidateSchedule(in, *parallel->schedule).ok());
+
+    two.parallel_max_columns = single->columns - 1;  // one column too many
+    announced = 0;
+    Result<MipOutcome> too_big = SolveTimeIndexedMip(in, two);
+    ASSERT_TRUE(too_big.ok()) << too_big.status();
+    EXPECT_EQ(too_big->cbc_threads, 1) << "seed " << seed;
+    EXPECT_EQ(announced, 0) << "seed " << seed;
+    EXPECT_EQ(too_big->objective, single->objective) << "seed " << seed;
+  }
+}
+
 TEST(MipTest, TooLargeModelIsReportedNotBuilt) {
   GeneratorParams p;
   p.ships = 30;

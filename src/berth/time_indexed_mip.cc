@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,9 @@
 #include <CbcEventHandler.hpp>
 #include <CbcModel.hpp>
 #include <CbcSOS.hpp>
+#include <CbcSimpleInteger.hpp>
+#include <CoinPackedVector.hpp>
+#include <CoinWarmStartBasis.hpp>
 #include <CbcSolver.hpp>
 #include <CoinMessageHandler.hpp>
 #include <OsiClpSolverInterface.hpp>
@@ -35,6 +39,10 @@ constexpr int64_t kMaxGridCells = 50'000'000;
 // (1e-7 per column) summed over a few hundred ships.
 constexpr double kEps = 1e-4;
 constexpr double kPruneMargin = 1e-3;
+// Models up to this many columns spend at most a few tenths of a second at
+// CBC's root and between its clock checks (measured: 0.1 s per root cut
+// round at 8-10k columns).
+constexpr size_t kSmallModelColumns = 40'000;
 
 struct Column {
   int ship;
@@ -281,6 +289,58 @@ void AddShipStartSets(const Model& model, int num_ships, CbcModel* cbc) {
   for (CbcObject* set : sets) delete set;
 }
 
+// Branching priorities (CBC branches on the lowest number first).
+constexpr int kBerthChoicePriority = 100;
+constexpr int kStartSetPriority = 200;
+constexpr int kColumnPriority = 1000;  // CBC's default
+
+// One more integer column per ship and berth it may use, y[i,b] = sum over t
+// of x[i,b,t], appended after the model's columns with a row each. They leave
+// the LP unchanged but give CBC a branch that moves it: "ship i at berth b"
+// against "ship i elsewhere" (with priority over the start-time sets).
+// Measured on the three small instances that the start-time sets alone left
+// unproved at 30 s (s55x5, sh18, s60x10w): proved in 11-15 s on one thread.
+void AddBerthChoices(const Model& model, int num_ships, int num_berths, OsiClpSolverInterface* solver) {
+  std::vector<std::vector<int>> members(static_cast<size_t>(num_ships) * num_berths);
+  for (size_t c = 0; c < model.columns.size(); ++c) {
+    members[static_cast<size_t>(model.columns[c].ship) * num_berths + model.columns[c].berth].push_back(
+        static_cast<int>(c));
+  }
+  std::vector<CoinPackedVector> rows;
+  for (const auto& columns : members) {
+    if (columns.empty()) continue;
+    const std::vector<double> ones(columns.size(), 1.0);
+    rows.emplace_back(static_cast<int>(columns.size()), columns.data(), ones.data());
+  }
+  const int first_row = solver->getNumRows();
+  const int added = static_cast<int>(rows.size());
+  std::vector<const CoinPackedVectorBase*> row_pointers;
+  for (const auto& row : rows) row_pointers.push_back(&row);
+  const std::vector<double> zeros(added, 0.0);
+  solver->addRows(added, row_pointers.data(), zeros.data(), zeros.data());
+  // Column k of the choices has -1 in row first_row + k.
+  std::vector<CoinBigIndex> starts(added + 1);
+  std::vector<int> row_index(added);
+  for (int k = 0; k <= added; ++k) starts[k] = k;
+  for (int k = 0; k < added; ++k) row_index[k] = first_row + k;
+  const std::vector<double> minus_ones(added, -1.0);
+  const std::vector<double> ones(added, 1.0);
+  const int first_column = solver->getNumCols();
+  solver->addCols(added, starts.data(), row_index.data(), minus_ones.data(), zeros.data(), ones.data(), zeros.data());
+  for (int k = 0; k < added; ++k) solver->setInteger(first_column + k);
+}
+
+void SetBerthChoicePriorities(int first_choice_column, CbcModel* cbc) {
+  OsiObject** objects = cbc->objects();
+  for (int k = 0; k < cbc->numberObjects(); ++k) {
+    if (auto* simple = dynamic_cast<CbcSimpleInteger*>(objects[k])) {
+      simple->setPriority(simple->columnNumber() >= first_choice_column ? kBerthChoicePriority : kColumnPriority);
+    } else if (auto* set = dynamic_cast<CbcSOS*>(objects[k])) {
+      set->setPriority(kStartSetPriority);
+    }
+  }
+}
+
 // CbcMain1 searches a copy of the model it is given, made after its own
 // setup, and takes no user data with its callback: what the callback needs
 // reaches it through these pointers, set around the call on the calling
@@ -289,6 +349,7 @@ struct SearchSetup {
   const Model* model = nullptr;
   int num_ships = 0;
   bool ship_start_sets = false;
+  bool berth_choices = false;
   const std::function<bool()>* abort = nullptr;
 };
 thread_local const SearchSetup* current_setup = nullptr;
@@ -298,12 +359,21 @@ thread_local const SearchSetup* current_setup = nullptr;
 int BeforeBranchAndBound(CbcModel* model, int where) {
   if (where != 3 || current_setup == nullptr) return 0;
   if (current_setup->ship_start_sets) AddShipStartSets(*current_setup->model, current_setup->num_ships, model);
+  if (current_setup->berth_choices) {
+    SetBerthChoicePriorities(static_cast<int>(current_setup->model->columns.size()), model);
+  }
   if (current_setup->abort != nullptr && *current_setup->abort) {
     AbortHandler handler(*current_setup->abort);
     model->passInEventHandler(&handler);  // copied into the model
   }
   return 0;
 }
+
+// A basis for the model handed to CBC, or empty.
+struct StartingBasis {
+  std::vector<CoinWarmStartBasis::Status> column_status;  // per model column
+  std::vector<CoinWarmStartBasis::Status> row_status;
+};
 
 struct CbcOutcome {
   std::optional<Schedule> schedule;
@@ -315,19 +385,44 @@ struct CbcOutcome {
 // asked) on the model, as the cbc command line would, accepting only
 // schedules that cost at most `cutoff` when given.
 Result<CbcOutcome> RunCbc(const Instance& in, const Model& model, std::optional<double> cutoff, double seconds,
-                          const MipOptions& options) {
+                          int threads, const StartingBasis& basis, const MipOptions& options) {
   OsiClpSolverInterface solver;
   LoadInto(model, in.num_ships(), /*integer=*/true, &solver);
+  // CBC's preprocessing renumbers columns, which the sets and priorities
+  // refer to.
+  const bool own_branching = options.tuned_search && !options.cbc_preprocess;
+  const int first_choice_column = solver.getNumCols();
+  const int first_choice_row = solver.getNumRows();
+  if (own_branching) AddBerthChoices(model, in.num_ships(), in.num_berths(), &solver);
+  if (!basis.column_status.empty()) {
+    // The LP relaxation's optimal basis, extended by the berth choices
+    // (basic, their rows' equalities at bound), is optimal for this model too.
+    CoinWarmStartBasis start;
+    start.setSize(solver.getNumCols(), solver.getNumRows());
+    for (int c = 0; c < first_choice_column; ++c) start.setStructStatus(c, basis.column_status[c]);
+    for (int c = first_choice_column; c < solver.getNumCols(); ++c) start.setStructStatus(c, CoinWarmStartBasis::basic);
+    for (int r = 0; r < first_choice_row; ++r) start.setArtifStatus(r, basis.row_status[r]);
+    for (int r = first_choice_row; r < solver.getNumRows(); ++r) start.setArtifStatus(r, CoinWarmStartBasis::atLowerBound);
+    solver.setWarmStart(&start);
+  }
   Silence(&solver);
+  // CbcMain1's own first solve ignores a warm start (measured: 5,762
+  // iterations, 0.8-1.2 s on s55x5, against none from the basis); solved
+  // here, the model reaches CBC optimal.
+  if (!basis.column_status.empty()) solver.resolve();
   CbcModel cbc(solver);
   cbc.messageHandler()->setLogLevel(0);
   CbcSolverUsefulData data;
   CbcMain0(cbc, data);
   data.noPrinting_ = true;
   data.useSignalHandler_ = false;
-  // CBC checks its clock between nodes and not inside preprocessing, so it
-  // gets a little less than what is left to keep the caller's limit.
-  const std::string sec = std::to_string(std::max(0.5, 0.9 * seconds - 0.2));
+  // CBC checks its clock between nodes and not inside preprocessing or its
+  // root's cut rounds, so it gets a little less than what is left to keep
+  // the caller's limit: a tenth on large models, whose root can overrun by
+  // seconds; on small ones (tens of milliseconds per node) that tenth would
+  // be a second lost to the proof.
+  const double margin = model.columns.size() <= kSmallModelColumns ? 0.3 : 0.1 * seconds + 0.2;
+  const std::string sec = std::to_string(std::max(0.5, seconds - margin));
   std::vector<std::string> args = {"relos", "-log", "0", "-slog", "0", "-timeMode", "elapsed", "-sec", sec};
   if (cutoff) {
     // With a cutoff only strictly better schedules count, and CBC's primal
@@ -350,7 +445,15 @@ Result<CbcOutcome> RunCbc(const Instance& in, const Model& model, std::optional<
     // rounds and nodes, is overrun less.
     args.insert(args.end(), {"-probing", "off", "-gomory", "off", "-knapsack", "off", "-mixed", "off", "-flow",
                              "off", "-twoMir", "off"});
+    // The clique cuts' later rounds at the root raise the bound by a tenth
+    // each (s55x5: 1877.3 after 10 rounds, 1880.1 after 31, 3.6 s), and in
+    // the tree they slow every node; the branching closes the gap sooner.
+    // Measured on one thread on s55x5 with the optimum as incumbent: 10.7 s
+    // to the proof with 10 rounds, 10.6 s with cuts at the root only, 13.0 s
+    // with CBC's default of both.
+    args.insert(args.end(), {"-passCuts", "10", "-clique", "root"});
   }
+  if (threads > 1) args.insert(args.end(), {"-threads", std::to_string(threads)});
   args.push_back("-solve");
   args.push_back("-quit");
   std::vector<const char*> argv;
@@ -358,9 +461,16 @@ Result<CbcOutcome> RunCbc(const Instance& in, const Model& model, std::optional<
   SearchSetup setup;
   setup.model = &model;
   setup.num_ships = in.num_ships();
-  // CBC's preprocessing renumbers columns, which the sets refer to.
-  setup.ship_start_sets = options.tuned_search && !options.cbc_preprocess;
-  setup.abort = &options.abort_search;
+  setup.ship_start_sets = own_branching;
+  setup.berth_choices = own_branching;
+  // CBC's own clock stops it between nodes; this stops it, too, should that
+  // check be passed by (one run in about forty of s60x10w with two threads
+  // took twice its limit, not reproduced since).
+  const auto hard_deadline = Clock::now() + std::chrono::microseconds(static_cast<int64_t>(seconds * 1e6));
+  const std::function<bool()> abort = [&] {
+    return Clock::now() > hard_deadline || (options.abort_search && options.abort_search());
+  };
+  setup.abort = &abort;
   current_setup = &setup;
   CbcMain1(static_cast<int>(argv.size()), argv.data(), cbc, BeforeBranchAndBound, data);
   current_setup = nullptr;
@@ -382,6 +492,10 @@ struct LpResult {
   bool optimal = false;
   double value = 0;
   std::vector<double> reduced_cost;  // for every column of the full model
+  // The optimal basis: the status of every column of the full model (those
+  // never in the LP are at their lower bound) and of every row.
+  std::vector<CoinWarmStartBasis::Status> column_status;
+  std::vector<CoinWarmStartBasis::Status> row_status;
 };
 
 // Solves the LP relaxation of `model` by column generation: a restricted LP
@@ -406,6 +520,10 @@ LpResult SolveLpByPricing(const Instance& in, const Model& model, const Schedule
     if (run < kFirstStarts || (a.berth == col.berth && a.start == col.start)) in_lp[c] = 1;
   }
   OsiClpSolverInterface lp;
+  std::vector<size_t> lp_column;  // the full model's column of each LP column
+  for (size_t c = 0; c < total; ++c) {
+    if (in_lp[c]) lp_column.push_back(c);
+  }
   LoadInto(Restrict(model, in_lp), in.num_ships(), /*integer=*/false, &lp);
   Silence(&lp);
   // After columns are added the basis stays primal feasible: primal simplex
@@ -444,6 +562,7 @@ LpResult SolveLpByPricing(const Instance& in, const Model& model, const Schedule
     std::vector<double> costs;
     for (const auto& [rc, c] : entering) {
       in_lp[c] = 1;
+      lp_column.push_back(c);
       rows.insert(rows.end(), model.row_index.begin() + model.row_begin[c], model.row_index.begin() + model.row_begin[c + 1]);
       starts.push_back(static_cast<CoinBigIndex>(rows.size()));
       costs.push_back(model.columns[c].cost);
@@ -456,6 +575,13 @@ LpResult SolveLpByPricing(const Instance& in, const Model& model, const Schedule
   }
   out.optimal = true;
   out.value = lp.getObjValue();
+  const std::unique_ptr<CoinWarmStart> warm(lp.getWarmStart());
+  const auto* basis = dynamic_cast<const CoinWarmStartBasis*>(warm.get());
+  if (basis != nullptr && basis->getNumStructural() == static_cast<int>(lp_column.size())) {
+    out.column_status.assign(total, CoinWarmStartBasis::atLowerBound);
+    for (size_t k = 0; k < lp_column.size(); ++k) out.column_status[lp_column[k]] = basis->getStructStatus(k);
+    for (int r = 0; r < basis->getNumArtificial(); ++r) out.row_status.push_back(basis->getArtifStatus(r));
+  }
   return out;
 }
 
@@ -496,6 +622,7 @@ Result<MipOutcome> SolveTimeIndexedMip(const Instance& in, const MipOptions& opt
   out.columns_before_lp = static_cast<int64_t>(model.columns.size());
 
   const bool prune = upper_bound && options.reduced_cost_fixing;
+  StartingBasis basis;
   if (prune) {
     const double lp_limit = options.lp_time_limit_seconds > 0
                                 ? std::min(options.lp_time_limit_seconds, SecondsLeft(deadline))
@@ -524,6 +651,13 @@ Result<MipOutcome> SolveTimeIndexedMip(const Instance& in, const MipOptions& opt
     std::vector<char> keep(model.columns.size());
     for (size_t c = 0; c < keep.size(); ++c) keep[c] = lp.reduced_cost[c] <= gap;
     model = Restrict(model, keep);
+    // Basic columns have reduced cost 0 and are all kept.
+    if (!lp.column_status.empty()) {
+      for (size_t c = 0; c < keep.size(); ++c) {
+        if (keep[c]) basis.column_status.push_back(lp.column_status[c]);
+      }
+      basis.row_status = std::move(lp.row_status);
+    }
   }
   out.columns = static_cast<int64_t>(model.columns.size());
   if (SecondsLeft(deadline) <= 0.05) return out;
@@ -539,7 +673,12 @@ Result<MipOutcome> SolveTimeIndexedMip(const Instance& in, const MipOptions& opt
   }
   const auto cbc_started = Clock::now();
   out.lp_seconds = std::chrono::duration<double>(cbc_started - started).count();
-  ASSIGN_OR_RETURN(CbcOutcome cbc, RunCbc(in, model, cutoff, SecondsLeft(deadline), options));
+  out.cbc_threads = 1;
+  if (options.threads > 1 && out.columns <= options.parallel_max_columns) {
+    out.cbc_threads = options.threads;
+    if (options.before_parallel_search) options.before_parallel_search();
+  }
+  ASSIGN_OR_RETURN(CbcOutcome cbc, RunCbc(in, model, cutoff, SecondsLeft(deadline), out.cbc_threads, basis, options));
   out.cbc_seconds = std::chrono::duration<double>(Clock::now() - cbc_started).count();
   if (cbc.schedule) {
     const int64_t objective = WeightedServiceTime(in, *cbc.schedule);

@@ -42,10 +42,18 @@ struct MipOptions {
   // in it on some models (see RunCbc). The benchmark's "CBC alone" turns it
   // on, as the cbc command line would have it.
   bool cbc_preprocess = false;
-  // relos's search settings for CBC: branching on each ship's start time
-  // (special ordered sets) and only the cut generators that pay here. Off
+  // relos's search settings for CBC: branching first on each ship's berth
+  // (an integer variable per ship and berth), then on its start time
+  // (special ordered sets), and only the cut generators that pay here. Off
   // gives CBC's default strategy, for the benchmark's "CBC alone".
   bool tuned_search = true;
+  // Threads for CBC's branch and bound when the model handed to CBC has at
+  // most `parallel_max_columns` columns; one thread otherwise.
+  int threads = 1;
+  int64_t parallel_max_columns = 0;
+  // Called once, before a search that uses more than one thread, so that the
+  // caller can free the cores it uses.
+  std::function<void()> before_parallel_search;
   // Asked at each of CBC's nodes; when it returns true the search stops and
   // the outcome is as at a time-out (the bound found so far stays valid).
   std::function<bool()> abort_search;
@@ -66,6 +74,7 @@ struct MipOutcome {
   double lp_bound = 0;       // LP relaxation value (0 if not solved)
   double lp_seconds = 0;     // building the model and solving its LP
   double cbc_seconds = 0;    // branch and bound
+  int cbc_threads = 0;       // threads CBC searched with (0: no CBC run)
 };
 
 // Solves the model within the time limit. Schedules returned pass
