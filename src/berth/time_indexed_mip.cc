@@ -386,6 +386,7 @@ struct CbcOutcome {
 // schedules that cost at most `cutoff` when given.
 Result<CbcOutcome> RunCbc(const Instance& in, const Model& model, std::optional<double> cutoff, double seconds,
                           int threads, const StartingBasis& basis, const MipOptions& options) {
+  const auto hard_deadline = Clock::now() + std::chrono::microseconds(static_cast<int64_t>(seconds * 1e6));
   OsiClpSolverInterface solver;
   LoadInto(model, in.num_ships(), /*integer=*/true, &solver);
   // CBC's preprocessing renumbers columns, which the sets and priorities
@@ -466,7 +467,6 @@ Result<CbcOutcome> RunCbc(const Instance& in, const Model& model, std::optional<
   // CBC's own clock stops it between nodes; this stops it, too, should that
   // check be passed by (one run in about forty of s60x10w with two threads
   // took twice its limit, not reproduced since).
-  const auto hard_deadline = Clock::now() + std::chrono::microseconds(static_cast<int64_t>(seconds * 1e6));
   const std::function<bool()> abort = [&] {
     return Clock::now() > hard_deadline || (options.abort_search && options.abort_search());
   };
