@@ -68,7 +68,9 @@ struct Best {
 // Runs the exact model with the current best as incumbent and folds its
 // outcome into `best`. Returns FailedPrecondition if it proved infeasibility.
 // `gave_up`, when given, is set if the model was too large to build or its
-// LP ran out of time (nothing was searched).
+// LP ran out of time (nothing was searched). `before_parallel_search`, when
+// given, lets CBC use two threads on small models (kParallelMaxColumns) and
+// is called before it does, to free the second core.
 Status RunExact(const Instance& in, double seconds, int64_t max_columns, double lp_seconds, Best* best,
                 std::function<bool()> abort_search = nullptr, bool* gave_up = nullptr,
                 std::function<void()> before_parallel_search = nullptr) {

@@ -369,9 +369,9 @@ int BeforeBranchAndBound(CbcModel* model, int where) {
   return 0;
 }
 
-// A basis for the model handed to CBC, or empty.
+// A basis: the status of each column and each row of a model, or empty.
 struct StartingBasis {
-  std::vector<CoinWarmStartBasis::Status> column_status;  // per model column
+  std::vector<CoinWarmStartBasis::Status> column_status;
   std::vector<CoinWarmStartBasis::Status> row_status;
 };
 
@@ -492,10 +492,9 @@ struct LpResult {
   bool optimal = false;
   double value = 0;
   std::vector<double> reduced_cost;  // for every column of the full model
-  // The optimal basis: the status of every column of the full model (those
-  // never in the LP are at their lower bound) and of every row.
-  std::vector<CoinWarmStartBasis::Status> column_status;
-  std::vector<CoinWarmStartBasis::Status> row_status;
+  // The optimal basis over the full model (columns never in the LP are at
+  // their lower bound); empty if Clp gave none.
+  StartingBasis basis;
 };
 
 // Solves the LP relaxation of `model` by column generation: a restricted LP
@@ -578,9 +577,9 @@ LpResult SolveLpByPricing(const Instance& in, const Model& model, const Schedule
   const std::unique_ptr<CoinWarmStart> warm(lp.getWarmStart());
   const auto* basis = dynamic_cast<const CoinWarmStartBasis*>(warm.get());
   if (basis != nullptr && basis->getNumStructural() == static_cast<int>(lp_column.size())) {
-    out.column_status.assign(total, CoinWarmStartBasis::atLowerBound);
-    for (size_t k = 0; k < lp_column.size(); ++k) out.column_status[lp_column[k]] = basis->getStructStatus(k);
-    for (int r = 0; r < basis->getNumArtificial(); ++r) out.row_status.push_back(basis->getArtifStatus(r));
+    out.basis.column_status.assign(total, CoinWarmStartBasis::atLowerBound);
+    for (size_t k = 0; k < lp_column.size(); ++k) out.basis.column_status[lp_column[k]] = basis->getStructStatus(k);
+    for (int r = 0; r < basis->getNumArtificial(); ++r) out.basis.row_status.push_back(basis->getArtifStatus(r));
   }
   return out;
 }
@@ -652,11 +651,11 @@ Result<MipOutcome> SolveTimeIndexedMip(const Instance& in, const MipOptions& opt
     for (size_t c = 0; c < keep.size(); ++c) keep[c] = lp.reduced_cost[c] <= gap;
     model = Restrict(model, keep);
     // Basic columns have reduced cost 0 and are all kept.
-    if (!lp.column_status.empty()) {
+    if (!lp.basis.column_status.empty()) {
       for (size_t c = 0; c < keep.size(); ++c) {
-        if (keep[c]) basis.column_status.push_back(lp.column_status[c]);
+        if (keep[c]) basis.column_status.push_back(lp.basis.column_status[c]);
       }
-      basis.row_status = std::move(lp.row_status);
+      basis.row_status = std::move(lp.basis.row_status);
     }
   }
   out.columns = static_cast<int64_t>(model.columns.size());
