@@ -105,6 +105,8 @@ int main(int argc, char** argv) {
     out["too_large"] = r->too_large;
     out["columns_before_lp"] = r->columns_before_lp;
     out["columns"] = r->columns;
+    out["model_rows"] = r->model_rows;
+    out["rows"] = r->rows;
     out["lp_seconds"] = r->lp_seconds;
     out["cbc_seconds"] = r->cbc_seconds;
   } else if (*solve) {

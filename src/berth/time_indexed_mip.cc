@@ -55,6 +55,9 @@ struct Column {
 struct Model {
   std::vector<Column> columns;
   int rows = 0;  // ships first, then berth-time capacity rows
+  // The berth and time each berth-time row stands for (-1 for ship rows).
+  std::vector<int> row_berth;
+  std::vector<int64_t> row_time;
   // For column c: the rows it covers, in [row_begin[c], row_begin[c+1]).
   std::vector<CoinBigIndex> row_begin;
   std::vector<int> row_index;
@@ -146,11 +149,16 @@ bool BuildModel(const Instance& in, const std::optional<int64_t>& upper_bound, i
     }
   }
   int rows = n;
+  model->row_berth.assign(n, -1);
+  model->row_time.assign(n, -1);
   for (int b = 0; b < m; ++b) {
     int running = 0;
-    for (auto& cell : cover[b]) {
-      running += cell;
-      cell = running >= 2 ? rows++ : -1;
+    for (size_t u = 0; u < cover[b].size(); ++u) {
+      running += cover[b][u];
+      cover[b][u] = running >= 2 ? rows++ : -1;
+      if (cover[b][u] < 0) continue;
+      model->row_berth.push_back(b);
+      model->row_time.push_back(grid_begin[b] + static_cast<int64_t>(u));
     }
   }
   model->rows = rows;
@@ -182,6 +190,8 @@ bool BuildModel(const Instance& in, const std::optional<int64_t>& upper_bound, i
 Model Restrict(const Model& full, const std::vector<char>& keep) {
   Model out;
   out.rows = full.rows;
+  out.row_berth = full.row_berth;
+  out.row_time = full.row_time;
   out.row_begin.assign(1, 0);
   for (size_t c = 0; c < full.columns.size(); ++c) {
     if (!keep[c]) continue;
@@ -374,6 +384,87 @@ struct StartingBasis {
   std::vector<CoinWarmStartBasis::Status> column_status;
   std::vector<CoinWarmStartBasis::Status> row_status;
 };
+
+// Once reduced-cost pruning has removed most columns, most berth-time rows
+// are implied by others, and CBC (its preprocessing off, see RunCbc) would
+// carry them in every node's LP. On one berth the columns are intervals and
+// each row says "at most one of the intervals covering time u": only the
+// rows of the largest such sets are needed. The set covering u contains the
+// one covering u + 1 unless some interval starts at u + 1, and the one
+// covering u - 1 unless some interval ends at u - 1; so a row is needed only
+// where an interval starts and none other starts before the next interval
+// ends. A row that one ship alone covers is implied by that ship's row.
+// Rows that the starting basis has tight stay, so that its basis stays
+// optimal (a dropped row leaves with its basic slack).
+void DropImpliedRows(const Instance& in, Model* model, StartingBasis* basis) {
+  const int num_ships = in.num_ships();
+  const int rows = model->rows;
+  std::vector<char> starts_here(rows, 0);
+  std::vector<char> ends_here(rows, 0);  // an interval's last time unit
+  std::vector<int> first_ship(rows, -1);
+  std::vector<char> two_ships(rows, 0);
+  for (size_t c = 0; c < model->columns.size(); ++c) {
+    const Column& col = model->columns[c];
+    int last_row = -1;
+    for (CoinBigIndex k = model->row_begin[c]; k < model->row_begin[c + 1]; ++k) {
+      const int r = model->row_index[k];
+      if (r < num_ships) continue;
+      if (model->row_time[r] == col.start) starts_here[r] = 1;
+      last_row = std::max(last_row, r);
+      if (first_ship[r] < 0) {
+        first_ship[r] = col.ship;
+      } else if (first_ship[r] != col.ship) {
+        two_ships[r] = 1;
+      }
+    }
+    // The interval's last time unit may have no row (one ship there); the
+    // scan below treats the gap that follows a row as an end, too.
+    if (last_row >= 0 && model->row_time[last_row] == col.start + in.handling[col.ship][col.berth] - 1) {
+      ends_here[last_row] = 1;
+    }
+  }
+  std::vector<char> maximal(rows, 0);
+  bool start_ahead = false;  // a start after this row, before the next end
+  for (int r = rows - 1; r >= num_ships; --r) {
+    const bool adjacent = r + 1 < rows && model->row_berth[r + 1] == model->row_berth[r] &&
+                          model->row_time[r + 1] == model->row_time[r] + 1;
+    if (ends_here[r] || !adjacent) start_ahead = false;
+    maximal[r] = starts_here[r] && !start_ahead;
+    start_ahead = start_ahead || starts_here[r];
+  }
+  const bool has_basis = !basis->row_status.empty();
+  std::vector<int> new_id(rows, -1);
+  int kept = 0;
+  for (int r = 0; r < rows; ++r) {
+    const bool needed = r < num_ships || (maximal[r] && two_ships[r]) ||
+                        (has_basis && basis->row_status[r] != CoinWarmStartBasis::basic);
+    if (needed) new_id[r] = kept++;
+  }
+  std::vector<int> row_index;
+  row_index.reserve(model->row_index.size());
+  std::vector<CoinBigIndex> row_begin(1, 0);
+  for (size_t c = 0; c < model->columns.size(); ++c) {
+    for (CoinBigIndex k = model->row_begin[c]; k < model->row_begin[c + 1]; ++k) {
+      if (const int r = new_id[model->row_index[k]]; r >= 0) row_index.push_back(r);
+    }
+    row_begin.push_back(static_cast<CoinBigIndex>(row_index.size()));
+  }
+  std::vector<int> row_berth;
+  std::vector<int64_t> row_time;
+  std::vector<CoinWarmStartBasis::Status> row_status;
+  for (int r = 0; r < rows; ++r) {
+    if (new_id[r] < 0) continue;
+    row_berth.push_back(model->row_berth[r]);
+    row_time.push_back(model->row_time[r]);
+    if (has_basis) row_status.push_back(basis->row_status[r]);
+  }
+  model->rows = kept;
+  model->row_index = std::move(row_index);
+  model->row_begin = std::move(row_begin);
+  model->row_berth = std::move(row_berth);
+  model->row_time = std::move(row_time);
+  if (has_basis) basis->row_status = std::move(row_status);
+}
 
 struct CbcOutcome {
   std::optional<Schedule> schedule;
@@ -659,6 +750,9 @@ Result<MipOutcome> SolveTimeIndexedMip(const Instance& in, const MipOptions& opt
     }
   }
   out.columns = static_cast<int64_t>(model.columns.size());
+  out.model_rows = model.rows;
+  if (options.drop_implied_rows) DropImpliedRows(in, &model, &basis);
+  out.rows = model.rows;
   if (SecondsLeft(deadline) <= 0.05) return out;
 
   std::optional<double> cutoff;

@@ -47,6 +47,9 @@ struct MipOptions {
   // (special ordered sets), and only the cut generators that pay here. Off
   // gives CBC's default strategy, for the benchmark's "CBC alone".
   bool tuned_search = true;
+  // Drops the berth-time rows that others imply once the model is pruned
+  // (the LP is the same, each node's LP smaller). Off only to compare.
+  bool drop_implied_rows = true;
   // Threads for CBC's branch and bound when the model handed to CBC has at
   // most `parallel_max_columns` columns; one thread otherwise.
   int threads = 1;
@@ -71,6 +74,8 @@ struct MipOutcome {
   bool lp_timed_out = false; // the LP relaxation ran out of time; no CBC run
   int64_t columns = 0;       // columns handed to CBC
   int64_t columns_before_lp = 0;
+  int64_t model_rows = 0;  // ship and berth-time rows of the model
+  int64_t rows = 0;        // of them, those handed to CBC (implied ones dropped)
   double lp_bound = 0;       // LP relaxation value (0 if not solved)
   double lp_seconds = 0;     // building the model and solving its LP
   double cbc_seconds = 0;    // branch and bound
