@@ -7,8 +7,10 @@
 //       runs CBC alone on the same time-indexed model (no incumbent, no
 //       pruning), the comparison point of docs/benchmarks.md;
 //   mip FILE [--time-limit T] [--heuristic-seconds H] [--max-columns C]
+//       [--no-packing-cuts]
 //       the heuristic's schedule as incumbent, then the exact model alone,
-//       with its statistics (LP bound, columns before and after pruning).
+//       with its statistics (LP bound, cut bound, columns before and after
+//       pruning).
 // solve, baseline and mip print one JSON object per run on stdout.
 #include <iostream>
 
@@ -67,6 +69,8 @@ int main(int argc, char** argv) {
   mip_cmd->add_option("--heuristic-seconds", heuristic_limit);
   int64_t mip_max_columns = MipOptions().max_columns;
   mip_cmd->add_option("--max-columns", mip_max_columns, "build the model up to this many columns (memory)");
+  bool no_packing_cuts = false;
+  mip_cmd->add_flag("--no-packing-cuts", no_packing_cuts, "without the root's packing cuts, for comparison");
 
   double baseline_limit = 600;
   CLI::App* baseline = app.add_subcommand("baseline", "CBC alone on the time-indexed model");
@@ -94,6 +98,7 @@ int main(int argc, char** argv) {
     mip.time_limit_seconds = mip_limit;
     mip.incumbent = hr->schedule;
     mip.max_columns = mip_max_columns;
+    mip.packing_cuts = !no_packing_cuts;
     relos::Result<MipOutcome> r = SolveTimeIndexedMip(*instance, mip);
     if (!r.ok()) return Fail(r.status());
     out["heuristic_objective"] = hr->objective;
@@ -101,6 +106,9 @@ int main(int argc, char** argv) {
     out["objective"] = r->objective;
     out["lower_bound"] = r->lower_bound;
     out["lp_bound"] = r->lp_bound;
+    out["cut_bound"] = r->cut_bound;
+    out["cut_rounds"] = r->cut_rounds;
+    out["cut_rows"] = r->cut_rows;
     out["proven_optimal"] = r->proven_optimal;
     out["too_large"] = r->too_large;
     out["columns_before_lp"] = r->columns_before_lp;

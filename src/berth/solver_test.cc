@@ -432,18 +432,12 @@ TEST(MipTest, TwoThreadsOnlyForSmallModelsAndTheSameOptimum) {
   }
 }
 
-// Dropping the berth-time rows that others imply leaves the optimum: with
-// and without it, CBC proves the enumerated optimum on tiny instances and
-// the same one on 30-ship instances, from the pruned model and its basis.
-TEST(MipTest, DroppingImpliedRowsKeepsTheOptimum) {
-  auto solve = [](const Instance& in, const Schedule& incumbent, bool drop) {
-    MipOptions mip;
-    mip.time_limit_seconds = 60;
-    mip.incumbent = incumbent;
-    mip.drop_implied_rows = drop;
-    return SolveTimeIndexedMip(in, mip);
-  };
-  int64_t dropped = 0;
+// Solves three tiny instances (optimum enumerated) and three 30-ship ones
+// with the default model and with one of its reductions switched off by
+// `switch_off`: both must prove the same optimum, the default one with a
+// valid schedule. `compare` sees each pair of outcomes (default, off).
+void ExpectReductionKeepsTheOptimum(const std::function<void(MipOptions*)>& switch_off,
+                                    const std::function<void(const MipOutcome&, const MipOutcome&)>& compare) {
   for (uint64_t seed : {3, 8, 12, 21, 22, 23}) {
     const bool tiny = seed < 20;
     const Instance in = tiny ? Tiny(seed, 7, 2, seed % 2 == 0, 1.4) : Generated(30, 4, seed, 1.0);
@@ -451,24 +445,56 @@ TEST(MipTest, DroppingImpliedRowsKeepsTheOptimum) {
     greedy.time_limit_seconds = 0;
     Result<HeuristicResult> start = RunIteratedLocalSearch(in, greedy);
     ASSERT_TRUE(start.ok()) << start.status();
-    Result<MipOutcome> kept = solve(in, start->schedule, false);
-    Result<MipOutcome> reduced = solve(in, start->schedule, true);
-    ASSERT_TRUE(kept.ok()) << kept.status();
+    MipOptions mip;
+    mip.time_limit_seconds = 60;
+    mip.incumbent = start->schedule;
+    Result<MipOutcome> reduced = SolveTimeIndexedMip(in, mip);
+    switch_off(&mip);
+    Result<MipOutcome> plain = SolveTimeIndexedMip(in, mip);
+    ASSERT_TRUE(plain.ok()) << plain.status();
     ASSERT_TRUE(reduced.ok()) << reduced.status();
-    EXPECT_TRUE(kept->proven_optimal) << "seed " << seed;
+    EXPECT_TRUE(plain->proven_optimal) << "seed " << seed;
     EXPECT_TRUE(reduced->proven_optimal) << "seed " << seed;
-    EXPECT_EQ(reduced->objective, kept->objective) << "seed " << seed;
+    EXPECT_EQ(reduced->objective, plain->objective) << "seed " << seed;
     if (tiny) {
       EXPECT_EQ(reduced->objective, BruteForceOptimum(in)) << "seed " << seed;
     }
     ASSERT_TRUE(reduced->schedule.has_value());
     EXPECT_TRUE(ValidateSchedule(in, *reduced->schedule).ok());
-    EXPECT_EQ(kept->rows, kept->model_rows) << "seed " << seed;
-    EXPECT_LE(reduced->rows, reduced->model_rows) << "seed " << seed;
-    if (reduced->cbc_threads > 0) dropped += reduced->model_rows - reduced->rows;
+    compare(*reduced, *plain);
   }
-  // The 30-ship models reach CBC with rows to spare.
+}
+
+// Dropping the berth-time rows that others imply leaves the optimum; the
+// 30-ship models reach CBC with rows to spare.
+TEST(MipTest, DroppingImpliedRowsKeepsTheOptimum) {
+  int64_t dropped = 0;
+  ExpectReductionKeepsTheOptimum([](MipOptions* mip) { mip->drop_implied_rows = false; },
+                                 [&](const MipOutcome& reduced, const MipOutcome& kept) {
+                                   EXPECT_EQ(kept.rows, kept.model_rows + kept.cut_rows);
+                                   EXPECT_LE(reduced.rows, reduced.model_rows + reduced.cut_rows);
+                                   if (reduced.cbc_threads > 0) {
+                                     dropped += reduced.model_rows + reduced.cut_rows - reduced.rows;
+                                   }
+                                 });
   EXPECT_GT(dropped, 0);
+}
+
+// The root's packing cuts leave the optimum and only raise the bound, never
+// above the optimum; on the 30-ship models some are kept as rows.
+TEST(MipTest, PackingCutsKeepTheOptimum) {
+  int64_t cut_rows = 0;
+  ExpectReductionKeepsTheOptimum([](MipOptions* mip) { mip->packing_cuts = false; },
+                                 [&](const MipOutcome& cut, const MipOutcome& plain) {
+                                   EXPECT_EQ(plain.cut_rows, 0);
+                                   EXPECT_EQ(plain.cut_rounds, 0);
+                                   if (cut.cut_rounds == 0) return;
+                                   EXPECT_GE(cut.cut_bound, cut.lp_bound - 1e-6);
+                                   EXPECT_LE(cut.cut_bound, static_cast<double>(cut.objective) + 1e-6);
+                                   EXPECT_LE(cut.columns, plain.columns);
+                                   cut_rows += cut.cut_rows;
+                                 });
+  EXPECT_GT(cut_rows, 0);
 }
 
 TEST(MipTest, TooLargeModelIsReportedNotBuilt) {

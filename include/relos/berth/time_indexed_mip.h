@@ -5,12 +5,13 @@
 // covers that time. Its LP relaxation is far tighter than big-M sequencing
 // models, which is what lets CBC prove optimality on instances of 60 ships.
 //
-// Given an incumbent of cost UB, columns are pruned twice before CBC starts:
-// a column whose own cost plus the cheapest service of every other ship
+// Given an incumbent of cost UB, columns are pruned before CBC starts: a
+// column whose own cost plus the cheapest service of every other ship
 // exceeds UB cannot be in a better schedule; after the LP relaxation, a column
 // whose reduced cost lifts the LP bound above UB - 1 cannot either (objective
-// values are integers). CBC then searches for a schedule strictly better than
-// the incumbent; if there is none, the incumbent is optimal.
+// values are integers), and again after clique cuts have raised that bound.
+// CBC then searches for a schedule strictly better than the incumbent; if
+// there is none, the incumbent is optimal.
 //
 // Thread-safety: reentrant; each call builds its own solver objects.
 #pragma once
@@ -50,6 +51,11 @@ struct MipOptions {
   // Drops the berth-time rows that others imply once the model is pruned
   // (the LP is the same, each node's LP smaller). Off only to compare.
   bool drop_implied_rows = true;
+  // Before CBC, rounds of clique cuts of each berth's time line that the
+  // berth-time rows miss (see src/berth/packing_cuts.h), then a second
+  // reduced-cost pruning against the raised bound. Needs an incumbent; only
+  // on models of up to 40,000 columns. Off only to compare.
+  bool packing_cuts = true;
   // Threads for CBC's branch and bound when the model handed to CBC has at
   // most `parallel_max_columns` columns; one thread otherwise.
   int threads = 1;
@@ -75,8 +81,11 @@ struct MipOutcome {
   int64_t columns = 0;       // columns handed to CBC
   int64_t columns_before_lp = 0;
   int64_t model_rows = 0;  // ship and berth-time rows of the model
-  int64_t rows = 0;        // of them, those handed to CBC (implied ones dropped)
+  int64_t rows = 0;        // handed to CBC: those not implied, and the cut rows
   double lp_bound = 0;       // LP relaxation value (0 if not solved)
+  double cut_bound = 0;      // the LP's value with the packing cuts (0 if none ran)
+  int cut_rounds = 0;
+  int64_t cut_rows = 0;      // packing cuts kept as rows of the model handed to CBC
   double lp_seconds = 0;     // building the model and solving its LP
   double cbc_seconds = 0;    // branch and bound
   int cbc_threads = 0;       // threads CBC searched with (0: no CBC run)
