@@ -99,6 +99,14 @@ Instance Generated(int ships, int berths, uint64_t seed, double load) {
   return GenerateInstance(p);
 }
 
+// The heuristic's greedy schedule (no search time): the incumbent the MIP
+// tests start from.
+Result<HeuristicResult> GreedyStart(const Instance& in) {
+  HeuristicOptions greedy;
+  greedy.time_limit_seconds = 0;
+  return RunIteratedLocalSearch(in, greedy);
+}
+
 struct TinyCase {
   uint64_t seed;
   int ships;
@@ -370,9 +378,7 @@ TEST(MipTest, StartTimeBranchingProvesTheEnumeratedOptimum) {
     const Instance in = Tiny(seed, 7, 2, seed % 2 == 0, 1.4);
     const int64_t optimum = BruteForceOptimum(in);
     ASSERT_NE(optimum, kNone) << "seed " << seed;
-    HeuristicOptions greedy;
-    greedy.time_limit_seconds = 0;
-    Result<HeuristicResult> start = RunIteratedLocalSearch(in, greedy);
+    Result<HeuristicResult> start = GreedyStart(in);
     ASSERT_TRUE(start.ok()) << start.status();
     for (bool tuned : {true, false}) {
       for (bool with_incumbent : {false, true}) {
@@ -396,9 +402,7 @@ TEST(MipTest, StartTimeBranchingProvesTheEnumeratedOptimum) {
 TEST(MipTest, TwoThreadsOnlyForSmallModelsAndTheSameOptimum) {
   for (uint64_t seed : {21, 22, 23}) {
     const Instance in = Generated(30, 4, seed, 1.0);
-    HeuristicOptions greedy;
-    greedy.time_limit_seconds = 0;
-    Result<HeuristicResult> start = RunIteratedLocalSearch(in, greedy);
+    Result<HeuristicResult> start = GreedyStart(in);
     ASSERT_TRUE(start.ok()) << start.status();
     MipOptions one;
     one.time_limit_seconds = 60;
@@ -441,9 +445,7 @@ void ExpectReductionKeepsTheOptimum(const std::function<void(MipOptions*)>& swit
   for (uint64_t seed : {3, 8, 12, 21, 22, 23}) {
     const bool tiny = seed < 20;
     const Instance in = tiny ? Tiny(seed, 7, 2, seed % 2 == 0, 1.4) : Generated(30, 4, seed, 1.0);
-    HeuristicOptions greedy;
-    greedy.time_limit_seconds = 0;
-    Result<HeuristicResult> start = RunIteratedLocalSearch(in, greedy);
+    Result<HeuristicResult> start = GreedyStart(in);
     ASSERT_TRUE(start.ok()) << start.status();
     MipOptions mip;
     mip.time_limit_seconds = 60;
